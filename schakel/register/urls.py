@@ -7,4 +7,5 @@ app_name = "register"
 urlpatterns = [
     path("", organisations.organisation_list, name="organisation_list"),
     path("<int:pk>/", organisations.organisation_detail, name="organisation_detail"),
+    # Import routes (views/imports.py) go below this line.
 ]
