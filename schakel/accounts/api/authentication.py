@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from schakel.accounts.models import ApiToken
@@ -25,3 +26,22 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return "Bearer"
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    """Documents the token scheme in the OpenAPI schema (`schakel token create USER`)."""
+
+    target_class = BearerTokenAuthentication
+    name = "bearerToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": str(
+                _(
+                    "An API token from `schakel token create USERNAME`, sent as "
+                    "`Authorization: Bearer <token>` (or `Token <token>`)."
+                )
+            ),
+        }
