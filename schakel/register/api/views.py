@@ -100,7 +100,12 @@ class OrganisationViewSet(CodedErrorsMixin, viewsets.ModelViewSet):
                     instance,
                     AuditEvent.Action.DELETE,
                     self.request.user,
-                    changes=audit.diff(audit.snapshot(instance), {}),
+                    # What was lost: every value as {field: [old, None]}.
+                    changes={
+                        name: [value, None]
+                        for name, value in audit.snapshot(instance).items()
+                        if value not in (None, "", [])
+                    },
                 )
                 instance.delete()
         except ProtectedError:
