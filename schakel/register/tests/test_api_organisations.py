@@ -1,5 +1,8 @@
 """/api/v1/organisations/: filters, shapes, validation, services and audit."""
 
+# The shared fixtures are imported by name, which pyflakes reads as redefinitions.
+# ruff: noqa: F811
+
 from decimal import Decimal
 
 import pytest
