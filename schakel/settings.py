@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "schakel.accounts",
     "schakel.places",
     "schakel.register",
+    "schakel.catalog",
     "schakel.portal",
 ]
 

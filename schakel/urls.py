@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 api_v1 = [
     path("", include("schakel.register.api.urls")),
+    path("", include("schakel.catalog.api.urls")),
     path("", include("schakel.places.api.urls")),
 ]
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("", include("schakel.portal.urls")),
     path("accounts/", include("schakel.accounts.urls")),
     path("register/", include("schakel.register.urls")),
+    path("catalog/", include("schakel.catalog.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
