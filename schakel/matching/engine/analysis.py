@@ -167,11 +167,18 @@ class Decompounder:
                 tail = self._split(rest, depth + 1)
                 if tail:
                     candidates.append([head, *tail])
-            if candidates and len(candidates[-1]) == 2:
-                break  # longest head with a two-part split: good enough
         if not candidates:
             return None
-        return min(candidates, key=lambda parts: (len(parts), -len(parts[0])))
+        # Fewest parts, then parts that are words as written (not only by stem: "verpakking"
+        # + s + "machines" beats "verpakkings" + "machines"), then the longest head.
+        return min(
+            candidates,
+            key=lambda parts: (
+                len(parts),
+                sum(p not in self.vocabulary for p in parts),
+                -len(parts[0]),
+            ),
+        )
 
 
 @dataclass(frozen=True)
