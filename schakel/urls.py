@@ -7,13 +7,16 @@ api_v1 = [
     path("", include("schakel.register.api.urls")),
     path("", include("schakel.catalog.api.urls")),
     path("", include("schakel.places.api.urls")),
+    path("support/", include("schakel.support.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("schakel.portal.urls")),
     path("accounts/", include("schakel.accounts.urls")),
     path("register/", include("schakel.register.urls")),
+    path("support/", include("schakel.support.urls")),
     path("catalog/", include("schakel.catalog.urls")),
+    path("places/", include("schakel.places.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
