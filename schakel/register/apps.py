@@ -6,3 +6,7 @@ class RegisterConfig(AppConfig):
     name = "schakel.register"
     label = "register"
     verbose_name = _("Register")
+
+    def ready(self):
+        # Register the "register.import" job handler with schakel.core.jobs (worker and web).
+        from schakel.register.importing import jobs  # noqa: F401
