@@ -102,9 +102,7 @@ def confirm(job: Job) -> bool:
     if not can_confirm(job):
         return False
     payload = dict(job.payload, phase=APPLY)
-    won = Job.objects.filter(
-        pk=job.pk, status=Job.Status.DONE, payload__phase=VALIDATE
-    ).update(
+    won = Job.objects.filter(pk=job.pk, status=Job.Status.DONE, payload__phase=VALIDATE).update(
         status=Job.Status.QUEUED,
         payload=payload,
         progress_done=0,
@@ -130,9 +128,7 @@ def cancel(job: Job) -> bool:
             pk=job.pk, status__in=[Job.Status.QUEUED, Job.Status.DONE, Job.Status.FAILED]
         )
         .exclude(result__phase__in=[APPLIED, CANCELLED])
-        .update(
-            status=Job.Status.DONE, result=result, finished_at=timezone.now()
-        )
+        .update(status=Job.Status.DONE, result=result, finished_at=timezone.now())
     )
     if won:
         remove_upload(job.payload.get("path", ""))
@@ -141,7 +137,7 @@ def cancel(job: Job) -> bool:
 
 
 def state(job: Job) -> str:
-    """One word for the templates: running, file_error, invalid, ready, applied, cancelled, failed."""
+    """One word for the templates (checking, applying, ready, invalid, applied, ...)."""
     result = job.result or {}
     if result.get("phase") == CANCELLED:
         return "cancelled"

@@ -222,11 +222,11 @@ class Table:
         if "unexpected end of data" in str(exc) or "EOF" in str(exc):
             return _(
                 "The file ends inside a quoted cell that starts on or after row %(row)s: "
-                "a quote mark (\") is not closed, or the file is cut off."
+                'a quote mark (") is not closed, or the file is cut off.'
             ) % {"row": row}
-        return _(
-            "Row %(row)s is not valid CSV: a quote mark (\") is in the wrong place."
-        ) % {"row": row}
+        return _('Row %(row)s is not valid CSV: a quote mark (") is in the wrong place.') % {
+            "row": row
+        }
 
     # XLSX -------------------------------------------------------------------
     def _open_xlsx(self) -> None:

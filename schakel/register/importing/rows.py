@@ -92,7 +92,9 @@ class RowPlan:
 
 def _validation_messages(exc: ValidationError) -> dict[str, list[str]]:
     if hasattr(exc, "error_dict"):
-        return {name: [str(m) for e in errors for m in e] for name, errors in exc.error_dict.items()}
+        return {
+            name: [str(m) for e in errors for m in e] for name, errors in exc.error_dict.items()
+        }
     return {"": [str(m) for m in exc]}
 
 
@@ -151,7 +153,8 @@ class RowValidator:
             found = self.lookups.types.get(fold(text["type"]))
             if found is None:
                 plan.error(
-                    "type", _("“%(value)s” is not a known organisation type.") % {"value": text["type"]}
+                    "type",
+                    _("“%(value)s” is not a known organisation type.") % {"value": text["type"]},
                 )
             else:
                 values["type"] = found
@@ -196,9 +199,7 @@ class RowValidator:
         if place.isdigit() and len(place) == 5:
             municipality = self.lookups.by_nis.get(place)
             if municipality is None:
-                plan.error(
-                    "municipality", _("NIS code %(code)s does not exist.") % {"code": place}
-                )
+                plan.error("municipality", _("NIS code %(code)s does not exist.") % {"code": place})
                 return
             values["municipality"] = municipality
         elif place:
@@ -222,7 +223,10 @@ class RowValidator:
             if len(candidates) > 1:
                 plan.error(
                     "municipality",
-                    _("postal code %(code)s covers several municipalities; fill in the municipality.")
+                    _(
+                        "postal code %(code)s covers several municipalities; "
+                        "fill in the municipality."
+                    )
                     % {"code": postal_code},
                 )
                 return

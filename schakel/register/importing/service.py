@@ -132,8 +132,10 @@ def _map_columns(headers: list[str], report: ImportReport) -> dict[int, str]:
         mapping[index] = key
     if "name" not in used:
         raise ImportFileError(
-            _("The file has no column for the name (e.g. “Naam”, “Name” or “Nom”). "
-              "Is the first row the header?")
+            _(
+                "The file has no column for the name (e.g. “Naam”, “Name” or “Nom”). "
+                "Is the first row the header?"
+            )
         )
     report.columns = [str(COLUMNS_BY_KEY[key].label) for key in used]
     return mapping
@@ -190,7 +192,9 @@ def run_file_import(
         try:
             if apply:
                 with transaction.atomic():
-                    _run(table, mapping, validator, report, writer, progress, max_entries, batch_size)
+                    _run(
+                        table, mapping, validator, report, writer, progress, max_entries, batch_size
+                    )
                     if not report.ok:
                         raise _Rollback
                     report.applied = True

@@ -59,7 +59,7 @@ def ensure_postal_code(code, name, municipality):
 
 @pytest.fixture
 def places(db):
-    """Municipalities, postal codes (incl. the 2025 merger of Meulebeke into Tielt) and NACE codes."""
+    """Municipalities and postal codes (with the 2025 merger Meulebeke > Tielt), NACE codes."""
     found = {}
     for nis, name_nl, name_fr, province, codes in MUNICIPALITIES:
         muni = ensure_municipality(nis, name_nl, name_fr, province)
