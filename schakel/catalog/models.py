@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from schakel.core.models import TimeStampedModel
 from schakel.core.text import fold
+from schakel.register.models import SizeClass, Stage
 
 LANGUAGES = ("nl", "en", "fr")
 
@@ -23,7 +24,8 @@ EXTERNAL_ID_MAX_LENGTH = 80
 validate_external_id = RegexValidator(
     EXTERNAL_ID_PATTERN,
     _(
-        "Use lowercase letters, digits, dots, dashes and underscores, starting with a letter or digit."
+        "Use lowercase letters, digits, dots, dashes and underscores, "
+        "starting with a letter or digit."
     ),
     code="invalid_external_id",
 )
@@ -275,6 +277,16 @@ class Offering(TimeStampedModel):
     @property
     def description(self) -> str:
         return in_active_language(self, "description")
+
+    @property
+    def audience_stage_labels(self) -> list[str]:
+        labels = dict(Stage.choices)
+        return [str(labels.get(code, code)) for code in self.audience_stages or []]
+
+    @property
+    def audience_size_labels(self) -> list[str]:
+        labels = dict(SizeClass.choices)
+        return [str(labels.get(code, code)) for code in self.audience_sizes or []]
 
     def is_open_on(self, day: dt.date) -> bool:
         if self.is_archived:
