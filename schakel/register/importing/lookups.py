@@ -37,6 +37,18 @@ _TYPE_SYNONYMS = {
     "entreprise": OrganisationType.COMPANY,
     "societe": OrganisationType.COMPANY,
     "firma": OrganisationType.COMPANY,
+    "kenniscentrum": OrganisationType.KNOWLEDGE_CENTRE,
+    "kennisinstelling": OrganisationType.KNOWLEDGE_CENTRE,
+    "centre de connaissances": OrganisationType.KNOWLEDGE_CENTRE,
+    "centre de recherche": OrganisationType.KNOWLEDGE_CENTRE,
+    "universiteit": OrganisationType.UNIVERSITY,
+    "hogeschool": OrganisationType.UNIVERSITY,
+    "universite": OrganisationType.UNIVERSITY,
+    "federatie": OrganisationType.FEDERATION,
+    "sectorfederatie": OrganisationType.FEDERATION,
+    "overheid": OrganisationType.PUBLIC_BODY,
+    "andere": OrganisationType.OTHER,
+    "autre": OrganisationType.OTHER,
 }
 
 
