@@ -1,5 +1,6 @@
 """The register: organisations, their contacts and relations, and the activity timeline."""
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -65,6 +66,23 @@ def size_class_for(employees, turnover, balance_total) -> str:
     return SizeClass.LARGE
 
 
+_NUMBER_LIKE = re.compile(r"^(be)?[0-9][0-9.\-/]*$")
+_WORD = re.compile(r"\w+")
+
+
+def search_words(text: str) -> list[str]:
+    """Folded search words: "BE 0417.497.106" gives "0417497106", "Sint-Eloois" two words."""
+    words = []
+    # "BE 0417..." is a VAT-style number, not the word "be".
+    folded = re.sub(r"\bbe\s+(?=[0-9])", "", fold(text))
+    for token in folded.split():
+        if _NUMBER_LIKE.match(token):
+            words.append(re.sub(r"[^0-9]", "", token))
+        else:
+            words.extend(_WORD.findall(token))
+    return [word for word in words if word]
+
+
 class OrganisationQuerySet(models.QuerySet):
     def visible_to(self, user, action: str = "view"):
         """The one gate for organisations: what `user` may see (or change) in the register."""
@@ -84,9 +102,13 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(type=OrganisationType.COMPANY)
 
     def search(self, text: str):
-        """Every word must occur in the folded name, number, place or description."""
+        """Every word must occur in the folded name, number, place or description.
+
+        Words match anywhere (so "metaal" finds "Alfa-Metaalbouw"), regardless of
+        case and accents; see `search_words` for numbers and punctuation.
+        """
         qs = self
-        for word in fold(text).split():
+        for word in search_words(text):
             qs = qs.filter(search_text__contains=word)
         return qs
 

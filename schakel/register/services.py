@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from schakel.core import audit
 from schakel.core.models import AuditEvent
-from schakel.register.models import Activity, Contact, Organisation
+from schakel.register.models import Activity, Contact, Organisation, Relation
 
 # Fields the KBO import may fill; staff edits to these are remembered in
 # Organisation.manual_fields so the next import leaves them alone.
@@ -65,6 +65,10 @@ def save_contact(contact: Contact, actor, before: dict | None = None) -> Contact
     return contact
 
 
+# Functions (contact, actor) run inside `erase_contact`'s transaction.
+ERASURE_HOOKS: list = []
+
+
 @transaction.atomic
 def erase_contact(contact: Contact, actor) -> Contact:
     """GDPR erasure: personal data replaced, the record (and statistics) kept."""
@@ -77,6 +81,10 @@ def erase_contact(contact: Contact, actor) -> Contact:
     contact.erased_at = timezone.now()
     contact.save()
     audit.record(contact, AuditEvent.Action.ERASE, actor, message="GDPR erasure")
+    # Apps that copy a contact's personal data (support questions) blank their
+    # copies too; they register in AppConfig.ready, as register imports none of them.
+    for hook in ERASURE_HOOKS:
+        hook(contact, actor)
     return contact
 
 
@@ -125,3 +133,36 @@ def add_timeline_entry(
         occurred_at=occurred_at or timezone.now(),
         contact=contact,
     )
+
+
+@transaction.atomic
+def add_relation(
+    source: Organisation, target: Organisation, kind: str, actor, since=None, note: str = ""
+) -> Relation:
+    """Link two organisations; both audit trails show the new relation."""
+    relation = Relation(source=source, target=target, kind=kind, since=since, note=note)
+    relation.full_clean()
+    relation.save()
+    for organisation in (source, target):
+        audit.record(
+            organisation,
+            AuditEvent.Action.UPDATE,
+            actor,
+            changes={"relations": [None, str(relation)]},
+            message="Relation added",
+        )
+    return relation
+
+
+@transaction.atomic
+def remove_relation(relation: Relation, actor) -> None:
+    description = str(relation)
+    for organisation in (relation.source, relation.target):
+        audit.record(
+            organisation,
+            AuditEvent.Action.UPDATE,
+            actor,
+            changes={"relations": [description, None]},
+            message="Relation removed",
+        )
+    relation.delete()
