@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "schakel.places",
     "schakel.register",
     "schakel.catalog",
+    "schakel.support",
     "schakel.portal",
 ]
 
@@ -257,6 +258,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Support: the first response is due this many working days after a question arrives.
+SUPPORT_FIRST_RESPONSE_WORKING_DAYS = envint("SUPPORT_FIRST_RESPONSE_WORKING_DAYS", 2)
 
 # The matching index lives next to the database.
 MATCHING_INDEX_DIR = Path(os.environ.get("MATCHING_INDEX_DIR", VAR_DIR / "matching-index"))
