@@ -1,5 +1,13 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from schakel.catalog.api import views
 
-urlpatterns = router.urls
+router = SimpleRouter()
+router.register("offerings", views.OfferingViewSet, basename="offering")
+
+urlpatterns = [
+    path("catalog/import/", views.CatalogImportView.as_view(), name="catalog-import"),
+    path("catalog/export/", views.CatalogExportView.as_view(), name="catalog-export"),
+    *router.urls,
+]
