@@ -28,7 +28,8 @@ def normalise_name(text: str) -> str:
     "Sint-Martens-Latem", "sint martens latem" and "SINT-MARTENS-LATEM" are equal, as are
     "Liège" and "liege", "Mont-de-l’Enclus" and "Mont-de-l'Enclus".
     """
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    text = re.sub(r"[’‘'`´]", " ", str(text))
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text.casefold()).split())
 
 
