@@ -144,13 +144,3 @@ def test_bad_tokens_are_refused(db, header):
     response = client.get("/api/v1/organisations/")
     # then
     assert response.status_code == 401
-
-
-def test_smoke_through_the_schakel_script(staff_user, capsys):
-    # when
-    from schakel.cli import main
-
-    main(["schakel", "token", "create", "staff"])
-    # then
-    raw = capsys.readouterr().out.strip().splitlines()[-1]
-    assert ApiToken.objects.find(raw).exists()
