@@ -5,7 +5,6 @@ import os
 os.environ.setdefault("DEBUG", "true")
 
 from schakel.settings import *  # noqa: E402,F403
-from schakel.settings import DATABASES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -14,6 +13,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SECURE_SSL_REDIRECT = False
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Each xdist worker gets its own test database file (pytest-django suffixes it).
-    DATABASES["default"]["TEST"] = {"NAME": os.path.join(VAR_DIR, "test.sqlite3")}  # noqa: F405
+# SQLite tests run in memory (Django's default test name): every process, xdist
+# worker or developer gets its own database, and the live server shares it.
