@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from schakel.accounts.models import ApiToken, LoginFailure
+from schakel.accounts.models import ApiToken, LoginFailure, User
 
 
 @pytest.fixture
@@ -84,3 +84,28 @@ def test_staff_without_admin_rights_cannot_open_the_admin(client, company_user):
     response = client.get(reverse("admin:accounts_user_changelist"))
     # then
     assert response.status_code == 302
+
+
+def test_admin_refuses_a_partner_user_without_organisation(admin_client_):
+    # when
+    response = admin_client_.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "partnerless",
+            "password1": "Correct-Horse-42",
+            "password2": "Correct-Horse-42",
+            "usable_password": "true",
+            "email": "p@example.be",
+            "role": "partner",
+            "language": "nl",
+            "mandates-TOTAL_FORMS": "0",
+            "mandates-INITIAL_FORMS": "0",
+            "api_tokens-TOTAL_FORMS": "0",
+            "api_tokens-INITIAL_FORMS": "0",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    # then
+    assert response.status_code == 200
+    assert "A partner user must be linked to a partner organisation." in response.content.decode()
+    assert not User.objects.filter(username="partnerless").exists()
