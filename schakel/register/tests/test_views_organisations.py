@@ -201,9 +201,7 @@ def test_list_sorts_with_empty_values_last(client, staff_user, register, sort, e
     assert names_in(response)[:4] == expected
 
 
-def test_sort_header_reports_aria_sort_and_links_the_other_direction(
-    client, staff_user, register
-):
+def test_sort_header_reports_aria_sort_and_links_the_other_direction(client, staff_user, register):
     # given
     client.force_login(staff_user)
     # when
@@ -378,7 +376,8 @@ def test_detail_shows_the_profile(client, staff_user, register, places):
     assert "€\xa01.234.567,50" in html
     assert "25.620" in html
     assert places["kortrijk"].region.label in html
-    assert "Member of <a" in html and "Agoria West-Vlaanderen" in html
+    assert "Member of <a" in html
+    assert "Agoria West-Vlaanderen" in html
 
 
 def test_relations_read_both_ways(client, staff_user, register):
@@ -388,9 +387,7 @@ def test_relations_read_both_ways(client, staff_user, register):
     )
     client.force_login(staff_user)
     # when
-    response = client.get(
-        reverse("register:organisation_detail", args=[register["federation"].pk])
-    )
+    response = client.get(reverse("register:organisation_detail", args=[register["federation"].pk]))
     # then
     html = response.content.decode()
     assert "Agoria West-Vlaanderen: members" in html
@@ -447,9 +444,7 @@ def test_staff_sees_the_timeline_newest_first_paginated(client, staff_user, regi
     ]
 
 
-def test_detail_query_count_is_bounded(
-    client, staff_user, register, django_assert_max_num_queries
-):
+def test_detail_query_count_is_bounded(client, staff_user, register, django_assert_max_num_queries):
     # given
     for number in range(10):
         Activity.objects.create(organisation=register["a"], title=f"Note {number}")
@@ -523,9 +518,9 @@ def test_htmx_create_answers_hx_location(client, staff_user, places):
     # then
     organisation = Organisation.objects.get(name="Delta Kunststoffen")
     assert response.status_code == 200
-    assert reverse("register:organisation_detail", args=[organisation.pk]) in response[
-        "HX-Location"
-    ]
+    assert (
+        reverse("register:organisation_detail", args=[organisation.pk]) in response["HX-Location"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -712,9 +707,7 @@ def test_staff_adds_and_removes_a_relation(client, staff_user, register):
     assert "Alfa Metaal" in response.content.decode()
     assert AuditEvent.objects.filter(message="Relation added").count() == 2
     # when removed again
-    client.post(
-        reverse("register:relation_remove", args=[register["federation"].pk, relation.pk])
-    )
+    client.post(reverse("register:relation_remove", args=[register["federation"].pk, relation.pk]))
     assert not Relation.objects.exists()
 
 
@@ -773,7 +766,8 @@ def test_staff_logs_a_call_on_the_timeline(client, staff_user, register):
     )
     # then
     activity = Activity.objects.get()
-    assert (activity.kind, activity.title, activity.actor) == ("call", "Opvolging subsidie", staff_user)
+    assert (activity.kind, activity.title) == ("call", "Opvolging subsidie")
+    assert activity.actor == staff_user
     assert activity.is_internal is True
     assert activity.occurred_at.isoformat() == "2025-03-04T09:30:00+00:00"
     assert "Opvolging subsidie" in response.content.decode()
