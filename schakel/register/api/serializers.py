@@ -28,7 +28,14 @@ from schakel.register.models import Activity, Contact, Organisation, Relation
 
 # Fields only agency staff may set; company and partner users may change the rest
 # of their own record.
-AGENCY_ONLY_FIELDS = ("type", "status", "enterprise_number", "external_id", "account_manager")
+AGENCY_ONLY_FIELDS = (
+    "type",
+    "status",
+    "enterprise_number",
+    "external_id",
+    "account_manager",
+    "source",
+)
 M2M_FIELDS = ("secondary_naces", "domains", "clusters", "themes")
 
 

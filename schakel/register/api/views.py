@@ -4,7 +4,6 @@ Every view starts from the model's gate, `visible_to(user, action)`: a record ou
 the user's reach is a 404, a record in reach that the user may not change is a 403.
 """
 
-import django_filters
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.shortcuts import get_object_or_404
@@ -25,6 +24,7 @@ from schakel.core.api.errors import CodedErrorsMixin, Conflict
 from schakel.core.api.permissions import gate_allows_any
 from schakel.core.models import AuditEvent
 from schakel.register import services
+from schakel.register.api.filters import ContactFilter
 from schakel.register.api.serializers import (
     ActivitySerializer,
     AuditEventSerializer,
@@ -112,27 +112,6 @@ class OrganisationViewSet(CodedErrorsMixin, viewsets.ModelViewSet):
             raise Conflict(
                 _("This organisation is still referenced (users, mandates, cases or bookings).")
             ) from None
-
-
-class ContactFilter(django_filters.FilterSet):
-    """Contacts by organisation id and by words in name, role or e-mail."""
-
-    organisation = django_filters.NumberFilter(field_name="organisation_id")
-    q = django_filters.CharFilter(method="filter_search", label="Search")
-
-    class Meta:
-        model = Contact
-        fields = []
-
-    def filter_search(self, queryset, name, value):
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(email__icontains=word)
-                | Q(job_title__icontains=word)
-            )
-        return queryset
 
 
 @extend_schema_view(
@@ -247,7 +226,7 @@ class OrganisationActivityViewSet(
     list=extend_schema(summary="An organisation's relations", parameters=[ORGANISATION_PK]),
 )
 class OrganisationRelationViewSet(
-    OrganisationChildMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+    CodedErrorsMixin, OrganisationChildMixin, mixins.ListModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = RelationSerializer
     queryset = Relation.objects.none()
@@ -267,7 +246,7 @@ class OrganisationRelationViewSet(
     ),
 )
 class OrganisationAuditViewSet(
-    OrganisationChildMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+    CodedErrorsMixin, OrganisationChildMixin, mixins.ListModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = AuditEventSerializer
     queryset = AuditEvent.objects.none()
