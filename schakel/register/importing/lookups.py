@@ -94,11 +94,11 @@ class Lookups:
     def municipalities_for(self, postal_code: str = "", name: str = "") -> set[int]:
         """Current municipalities matching a postal code and/or a name (intersection if both)."""
         by_code = self.by_postal_code.get(postal_code, set()) if postal_code else set()
-        by_name = self.by_name.get(fold(name), set()) if name else set()
-        if by_code and by_name:
-            both = by_code & by_name
-            return both or by_name
-        return by_code or by_name
+        if not name:
+            return set(by_code)
+        by_name = self.by_name.get(fold(name), set())
+        # An unknown name is unknown, whatever the postal code says.
+        return (by_code & by_name) or set(by_name)
 
     def nace_nearest(self, code: str):
         """The code, or the nearest existing parent level (25620 -> 2562 -> 256 -> 25)."""

@@ -35,6 +35,7 @@ from schakel.register.models import Contact, Organisation, OrganisationType
 
 BATCH_SIZE = 2000
 UPLOAD_DIR = "imports"
+EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 
 
 @dataclass

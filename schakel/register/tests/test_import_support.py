@@ -5,6 +5,7 @@ places data migration that loads every Belgian municipality and NACE code.
 """
 
 import pytest
+from django.utils import translation
 
 from schakel.places.models import Municipality, NaceCode, PostalCode
 
@@ -82,3 +83,10 @@ def places(db):
             },
         )
     return found
+
+
+@pytest.fixture(autouse=False)
+def english():
+    """Messages in English (the source language), whatever LANGUAGE_CODE says."""
+    with translation.override("en"):
+        yield
