@@ -264,3 +264,20 @@ def test_assign_regions_command_restores_the_assignment():
     # then
     assert Municipality.objects.get(nis_code="34022").region.code == "zuid-west-vlaanderen"
     assert "zuid-west-vlaanderen: 13" in out.getvalue()
+
+
+def test_ensure_reference_data_reloads_after_a_flush():
+    from schakel.places.tests.fixtures import ensure_reference_data
+
+    # given a database where the data is already there
+    assert ensure_reference_data() is False
+
+    # when the tables are emptied, as a transactional test's flush does
+    PostalCode.objects.all().delete()
+    Municipality.objects.filter(merged_into__isnull=False).delete()
+    Municipality.objects.all().delete()
+
+    # then the helper loads everything again
+    assert ensure_reference_data() is True
+    assert Municipality.objects.current().west_flemish().count() == 62
+    assert Theme.objects.count() == 34
