@@ -133,8 +133,9 @@ def find_or_create_contact(organisation, first_name, last_name, email, phone, la
         return contact, False
     contact = Contact(
         organisation=organisation,
-        first_name=first_name.strip()[:100],
-        last_name=last_name.strip()[:100],
+        # A portal user may have no last name on their account.
+        first_name=first_name.strip()[:100] or "—",
+        last_name=last_name.strip()[:100] or "—",
         email=email,
         phone=phone,
         language=language if language in Contact.Language.values else Contact.Language.NL,

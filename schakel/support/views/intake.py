@@ -56,7 +56,7 @@ def ask(request):
             except services.RateLimited as exc:
                 form.add_error(None, exc.message)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form.add_error(None, exc.messages)
             else:
                 request.session[SESSION_REFERENCE] = question.reference
                 return redirect("support:ask_done")
@@ -98,7 +98,7 @@ def my_new(request):
                 themes=data["themes"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(None, exc.messages)
         else:
             from django.contrib import messages
 

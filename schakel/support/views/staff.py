@@ -111,7 +111,7 @@ def staff_new(request):
                     received_at=received_at,
                 )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(None, exc.messages)
         else:
             messages.success(
                 request, _("Question %(reference)s logged.") % {"reference": question.reference}
