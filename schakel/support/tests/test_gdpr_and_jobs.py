@@ -25,7 +25,8 @@ def test_erasing_a_contact_blanks_the_copies_in_questions(question_a, staff_user
     assert question.contact_email == ""
     assert question.contact_phone == ""
     # the statistics stay
-    assert question.state == "closed" and question.text == question_a.text
+    assert question.state == "closed"
+    assert question.text == question_a.text
     assert not OutboundEmail.objects.filter(to="an@alfa.be").exists()
 
 
@@ -38,7 +39,8 @@ def test_failed_send_is_retried_then_visible_on_the_case(question_a):
     job.refresh_from_db()
     assert email.status == "retrying"
     assert email.last_error == "SMTP down"
-    assert job.status == "queued" and job.run_after > job.started_at
+    assert job.status == "queued"
+    assert job.run_after > job.started_at
     # the last attempt fails for good and shows on the case
     Job.objects.filter(pk=job.pk).update(attempts=job.max_attempts - 1, run_after=job.started_at)
     with mock.patch("schakel.support.jobs.EmailMessage.send", side_effect=OSError("SMTP down")):

@@ -10,7 +10,8 @@ from schakel.support.workflow import IllegalTransition, StaleVersion, State
 
 def test_triage_assigns_owner_and_moves_new_to_triaged(question_a, staff_user):
     # given
-    assert question_a.state == State.NEW and question_a.version == 1
+    assert question_a.state == State.NEW
+    assert question_a.version == 1
     # when
     services.triage(question_a, staff_user, 1, owner=staff_user)
     # then
@@ -69,7 +70,8 @@ def test_reopen_is_logged_as_reopened(question_a, staff_user):
     assert question_a.closure_reason == ""
     assert question_a.closed_at is None
     event = question_a.events.get(kind="reopened")
-    assert event.data["source"] == "closed" and event.data["comment"] == "They called back"
+    assert event.data["source"] == "closed"
+    assert event.data["comment"] == "They called back"
 
 
 def test_stale_version_names_who_changed_the_case(question_a, staff_user, admin_user):
@@ -82,7 +84,8 @@ def test_stale_version_names_who_changed_the_case(question_a, staff_user, admin_
     with pytest.raises(StaleVersion, match="changed by Ann Admin"):
         services.transition(stale, State.IN_PROGRESS, staff_user, 1)
     stale.refresh_from_db()
-    assert stale.state == State.TRIAGED and stale.version == 2
+    assert stale.state == State.TRIAGED
+    assert stale.version == 2
     assert stale.events.filter(kind="transition").count() == 0
 
 
