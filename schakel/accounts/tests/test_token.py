@@ -89,6 +89,17 @@ def test_revoke_accepts_the_whole_key(staff_user):
     assert token.revoked_at is not None
 
 
+def test_revoke_takes_a_prefix_that_starts_with_a_dash(staff_user):
+    # given
+    token, _raw = ApiToken.issue(staff_user)
+    ApiToken.objects.filter(pk=token.pk).update(prefix="-x3Fa9bQ")
+    # when
+    run("revoke", "-x3Fa9bQ")
+    # then
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
 def test_revoke_twice_fails_the_second_time(staff_user):
     # given
     token, _raw = ApiToken.issue(staff_user)

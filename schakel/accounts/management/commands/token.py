@@ -75,7 +75,11 @@ class Command(BaseCommand):
         create.add_argument("--name", default="", help="What the token is for.")
         listing = sub.add_parser("list", help="List a user's tokens (prefixes only).")
         listing.add_argument("username")
-        revoke = sub.add_parser("revoke", help="Revoke the active token with this prefix.")
+        # Keys are URL-safe base64, so a prefix may start with "-": make "+" the option
+        # character of this sub-command so that `token revoke -x3Fa9bQ` is a prefix, not a flag.
+        revoke = sub.add_parser(
+            "revoke", help="Revoke the active token with this prefix.", prefix_chars="+"
+        )
         revoke.add_argument("prefix")
 
     def handle(self, *args, **options):
