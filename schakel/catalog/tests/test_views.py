@@ -247,3 +247,29 @@ def test_upload_check_only_writes_nothing(client, municipalities, small_catalog,
 def test_navbar_links_the_catalogue_for_anonymous_visitors(client):
     response = client.get(reverse("catalog:public_list"))
     assert f'href="{reverse("catalog:public_list")}"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("manage_list", []),
+        ("manage_create", []),
+        ("manage_import", []),
+        ("manage_detail", ["sirris-cobot-lab"]),
+        ("manage_edit", ["sirris-cobot-lab"]),
+        ("manage_detail", ["sirris-oud-lab"]),
+    ],
+)
+def test_manage_pages_render_for_staff(client, catalogue, staff_user, name, args):
+    client.force_login(staff_user)
+    response = client.get(reverse(f"catalog:{name}", args=args))
+    assert response.status_code == 200
+    assert b"<h1" in response.content
+
+
+def test_public_list_query_count_does_not_grow_with_offerings(
+    client, catalogue, django_assert_max_num_queries
+):
+    # Providers, places, domains and clusters are fetched once per page, not per row.
+    with django_assert_max_num_queries(12):
+        client.get(reverse("catalog:public_list"))
