@@ -37,6 +37,7 @@ from .engine.documents import Document, documents_from_catalog
 from .engine.engine import Engine
 from .engine.fusion import WEIGHTS_FILE, Weights
 from .engine.indexing import passages
+from .engine.thesaurus import Thesaurus
 
 JUDGED_AS_OF = "2026-11-27"
 DEFAULT_DEV = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "matching-dev"
@@ -150,9 +151,10 @@ def engine_rankings(engine: Engine, queries: Sequence[dict], k: int = 10) -> lis
 
 
 # -- tuning ----------------------------------------------------------------------------------------
+# Expansion stays below 1: a thesaurus term never counts as much as a word the company typed.
 GRID: dict[str, list[float]] = {
-    "dense": [0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
-    "expansion": [0.0, 0.15, 0.3, 0.5, 0.75, 1.0],
+    "dense": [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
+    "expansion": [0.0, 0.15, 0.3, 0.5, 0.75],
     "relation": [0.0, 0.2, 0.4, 0.6],
     "cluster_boost": [0.0, 0.05, 0.1, 0.2, 0.3],
     "audience_penalty": [0.0, 0.15, 0.3, 0.5],
@@ -186,8 +188,27 @@ def coordinate_search(
     return best, best_m
 
 
+def _memoise_query_vectors(engine: Engine) -> None:
+    """Tuning re-runs the same queries hundreds of times: embed each text once."""
+    original = engine.encode_queries
+    memo: dict[str, np.ndarray] = {}
+
+    def encode(texts: Sequence[str]) -> np.ndarray | None:
+        missing = [t for t in dict.fromkeys(texts) if t not in memo]
+        if missing:
+            vectors = original(missing)
+            if vectors is None:
+                return None
+            memo.update(zip(missing, vectors, strict=True))
+        return np.stack([memo[t] for t in texts]) if texts else None
+
+    engine.encode_queries = encode  # type: ignore[method-assign]
+
+
 def tune(engine: Engine, queries: list[dict]) -> dict:
     """Full-set search plus a 2-fold check of how well tuned weights transfer."""
+    if engine.dense_available:
+        _memoise_query_vectors(engine)
     start = Weights()
     weights, metrics = coordinate_search(engine, queries, start)
     folds = [queries[0::2], queries[1::2]]
@@ -369,6 +390,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     lexical_engine = Engine(encoder=None)
     lexical_engine.index(docs)
     rows["engine lexical"] = evaluate(engine_rankings(lexical_engine, queries), queries)
+    # How much rides on the thesaurus (a hidden test set may use words it lacks):
+    bare = Engine(encoder=engine.encoder, thesaurus=Thesaurus({}), weights=engine.weights)
+    bare.index(docs)
+    rows["engine no-thes"] = evaluate(engine_rankings(bare, queries), queries)
     _print_table(rows)
     if "dense-only" in rows:
         e, b, d = (

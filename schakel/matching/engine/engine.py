@@ -34,7 +34,7 @@ from .indexing import DocumentIndexer, passages
 from .lexical import LexicalIndex, QueryGroup
 from .query import Query, QueryContext, QueryError, make_query
 from .reasons import Reason
-from .rules import Attributes, RuleOutcome, reference_day
+from .rules import Attributes, RuleOutcome, distances_km, reference_day
 from .thesaurus import CONCEPT_PREFIX, Thesaurus
 
 FORMAT_VERSION = 1
@@ -107,6 +107,8 @@ class Engine:
         self.slot_ids: list[str | None] = []
         self._free: list[int] = []
         self._speller: Speller | None = None
+        self._generation = 0  # bumped on every index change (invalidates per-query caches)
+        self._distance_cache: dict[tuple[str, int, int], np.ndarray] = {}
 
     # -- status --------------------------------------------------------------------------------
     @property
@@ -178,6 +180,7 @@ class Engine:
         if self.dense:
             self.dense.remove(slot)
         self.attrs.clear(slot)
+        self._generation += 1
         self.slot_ids[slot] = None
         self._free.append(slot)
         self.documents.pop(doc_id, None)
@@ -206,6 +209,7 @@ class Engine:
             hashes = [passage_hash(self.encoder.name, t) for t in passages(doc)]
             self.dense.set_passages(slot, hashes, new_vectors)
         self.attrs.set(slot, doc, self.coordinates)
+        self._generation += 1
         self.documents[doc.id] = doc
         self.hashes[doc.id] = doc.content_hash()
 
@@ -340,14 +344,7 @@ class Engine:
         results: list[SearchResult] = []
         if n_slots:
             lexical = self.lexical.score(analyzed.groups, n_slots)
-            origin = self.coordinates.get(ctx.municipality_nis or "")
-            attrs = self.attrs
-            rules = RuleOutcome(attrs, ctx, origin) if len(attrs) == n_slots else None
-            if rules is None:  # attribute arrays are capacity-sized; view the used part
-                view = Attributes()
-                for name in vars(attrs):
-                    setattr(view, name, getattr(attrs, name)[:n_slots])
-                rules = RuleOutcome(view, ctx, origin)
+            rules = RuleOutcome(self._attrs_view(n_slots), ctx, self._distances(ctx, n_slots))
             final, lex_n, dense_n = fuse(lexical, dense_row, rules, self.weights)
             k = min(limit, int(np.isfinite(final).sum()))
             if k > 0:
@@ -365,6 +362,28 @@ class Engine:
             as_of=day,
         )
 
+    def _attrs_view(self, n_slots: int) -> Attributes:
+        """The attribute arrays cut to the used slots (they are capacity-sized)."""
+        if len(self.attrs) == n_slots:
+            return self.attrs
+        view = Attributes()
+        for name in vars(self.attrs):
+            setattr(view, name, getattr(self.attrs, name)[:n_slots])
+        return view
+
+    def _distances(self, ctx: QueryContext, n_slots: int) -> np.ndarray:
+        """km from the company's municipality to every slot, cached per municipality."""
+        nis = ctx.municipality_nis or ""
+        key = (nis, n_slots, self._generation)
+        cached = self._distance_cache.get(key)
+        if cached is None:
+            origin = self.coordinates.get(nis)
+            cached = distances_km(self._attrs_view(n_slots), origin)
+            if len(self._distance_cache) > 600:
+                self._distance_cache.clear()
+            self._distance_cache[key] = cached
+        return cached
+
     def _result(
         self,
         slot: int,
@@ -378,13 +397,14 @@ class Engine:
         assert doc_id is not None
         doc = self.documents[doc_id]
         reasons: list[Reason] = []
+        concept_ids = list(analyzed.concepts)
         flat = [t for _, terms in analyzed.typed for t in terms]
-        hits = dict(zip(flat, self.lexical.contains(slot, flat), strict=True))
+        found = self.lexical.contains(slot, flat + [CONCEPT_PREFIX + c for c in concept_ids])
+        hits = dict(zip(flat, found[: len(flat)], strict=True))
+        concept_hits = found[len(flat) :]
         matched = [w for w, terms in analyzed.typed if any(hits[t] for t in terms)]
         if matched:
             reasons.append({"code": "matched_terms", "terms": matched[:8]})
-        concept_ids = list(analyzed.concepts)
-        concept_hits = self.lexical.contains(slot, [CONCEPT_PREFIX + c for c in concept_ids])
         lang = analyzed.language or "en"
         labels = []
         for cid, hit in zip(concept_ids, concept_hits, strict=True):

@@ -126,7 +126,7 @@ def distances_km(attrs: Attributes, origin: Coordinates | None) -> np.ndarray:
 class RuleOutcome:
     """Vectors the fusion step applies, plus what the reasons need."""
 
-    def __init__(self, attrs: Attributes, context: QueryContext, origin: Coordinates | None):
+    def __init__(self, attrs: Attributes, context: QueryContext, km: np.ndarray):
         self.context = context
         day = reference_day(context).toordinal()
         self.day = day
@@ -144,5 +144,5 @@ class RuleOutcome:
         self.company_clusters = _mask(list(context.clusters), CLUSTERS)
         if self.company_clusters:
             self.cluster_fit = (attrs.clusters & self.company_clusters) != 0
-        self.km = distances_km(attrs, origin)
+        self.km = km
         self.place = attrs.place
