@@ -334,6 +334,8 @@ class RelationForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, organisation, **kwargs):
         self.organisation = organisation
+        # Shares the organisation page with the timeline form: distinct ids.
+        kwargs.setdefault("auto_id", "relation_%s")
         super().__init__(*args, **kwargs)
         self._apply_bootstrap_classes()
 
@@ -380,6 +382,7 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
         }
 
     def __init__(self, *args, organisation, **kwargs):
+        kwargs.setdefault("auto_id", "activity_%s")
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(kind.value, kind.label) for kind in self.LOGGABLE_KINDS]
         self.fields["contact"].queryset = organisation.contacts.filter(erased_at__isnull=True)
