@@ -1,0 +1,1 @@
+"""Benchmarks for Schakel (`make bench`); see bench/README.md."""
