@@ -1,6 +1,6 @@
-"""Support demo data: questions in every state, referrals with outcomes, routing rules and
-partner users at a few knowledge centres. Idempotent: each demo question is keyed by
-`submitted_from = "demo-NNN"`, each partner user by its username.
+"""Support demo data: questions in every state, referrals with outcomes (to Sirris, whose
+partner login sees them, and to a few other knowledge centres) and a routing rule.
+Idempotent: each demo question is keyed by `submitted_from = "demo-NNN"`.
 
 Runs after the accounts and register demos (users, Sirris and the fictional companies).
 """
@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from schakel.accounts.models import User
-from schakel.core.demo import DEMO_PASSWORD, FICTIONAL_SOURCE
+from schakel.core.demo import FICTIONAL_SOURCE
 from schakel.core.models import Job
 from schakel.register.models import Organisation, OrganisationType
 from schakel.support import services
@@ -104,27 +104,19 @@ PATH = {
 }
 
 
-def _ensure_partner_users() -> list[Organisation]:
-    """Partner users for up to three knowledge centres besides Sirris."""
-    centres = list(
+def _partner_organisations() -> list[Organisation]:
+    """Sirris (whose demo partner login sees its referrals) and three other knowledge centres.
+
+    No extra logins are made for the other centres: the demo prints one login per role.
+    """
+    sirris = Organisation.objects.filter(external_id="sirris")
+    others = (
         Organisation.objects.filter(type=OrganisationType.KNOWLEDGE_CENTRE)
         .exclude(external_id=None)
         .exclude(external_id="sirris")
         .order_by("external_id")[:3]
     )
-    for centre in centres:
-        username = f"partner-{centre.external_id}"[:150]
-        if not User.objects.filter(username=username).exists():
-            User.objects.create_user(
-                username=username,
-                password=DEMO_PASSWORD,
-                role=User.Role.PARTNER,
-                partner_organisation=centre,
-                email=f"{username}@example.be",
-                first_name="Demo",
-                last_name=centre.name[:100],
-            )
-    return centres
+    return list(sirris) + list(others)
 
 
 @transaction.atomic
@@ -134,8 +126,7 @@ def load(options: dict, stdout) -> None:
     if staff is None or admin is None:
         stdout.write("support demo skipped: the accounts demo users are missing")
         return
-    sirris = Organisation.objects.filter(external_id="sirris").first()
-    partners = [p for p in [sirris, *_ensure_partner_users()] if p is not None]
+    partners = _partner_organisations()
     if not RoutingRule.objects.exists():
         RoutingRule.objects.create(owner=staff, priority=0)
     companies = list(
