@@ -8,6 +8,7 @@ existing organisations and contacts of a batch are fetched in three queries.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP
@@ -88,6 +89,11 @@ class RowPlan:
 
     def warning(self, field_key: str, message) -> None:
         self.issues.append(Issue("warning", field_key, str(message)))
+
+
+@functools.cache
+def _field_names(model) -> tuple[str, ...]:
+    return tuple(f.name for f in model._meta.get_fields())
 
 
 def _validation_messages(exc: ValidationError) -> dict[str, list[str]]:
@@ -349,9 +355,8 @@ class RowValidator:
                 setattr(organisation, name, value)
         if secondary is not None and secondary != plan.secondary_before:
             plan.secondary_naces = secondary
-        exclude = [
-            f.name for f in Organisation._meta.get_fields() if f.name not in plan.changes
-        ] + ["enterprise_number", "municipality", "main_nace"]
+        exclude = [name for name in _field_names(Organisation) if name not in plan.changes]
+        exclude += ["enterprise_number", "municipality", "main_nace"]
         try:
             organisation.clean_fields(exclude=exclude)
         except ValidationError as exc:
@@ -390,7 +395,7 @@ class RowValidator:
             if old != value:
                 plan.contact_changes[name] = [old, value]
                 setattr(contact, name, value)
-        exclude = [f.name for f in Contact._meta.get_fields() if f.name not in plan.contact_changes]
+        exclude = [n for n in _field_names(Contact) if n not in plan.contact_changes]
         try:
             contact.clean_fields(exclude=exclude)
         except ValidationError as exc:

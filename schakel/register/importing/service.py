@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -226,6 +226,8 @@ def _run(table, mapping, validator, report, writer, progress, max_entries, batch
         if writer is not None and report.ok:
             writer.write(plans)
         batch.clear()
+        # With DEBUG on, Django keeps every query; a long import must not hoard them.
+        reset_queries()
         if progress is not None:
             progress(*table.progress)
 

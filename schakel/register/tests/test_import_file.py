@@ -18,7 +18,7 @@ pytestmark = pytest.mark.usefixtures("english")
 
 HEADER = ["Ondernemingsnummer", "Naam", "Straat", "Postcode", "Gemeente", "NACE", "Werknemers"]
 ALFA = ["0417.497.106", "Alfa Metaal", "Kortrijksestraat 1", "8500", "Kortrijk", "25.620", "12"]
-BETA = ["0403.170.701", "Bèta Voeding", "Markt 2", "8900", "Ieper", "10710, 25620", "1.234,5"]
+BETA = ["0403.170.701", "Bèta Voeding", "Markt 2", "8900", "Ieper", "10711, 25620", "1.234,5"]
 
 
 def write_csv(tmp_path, rows, delimiter=";", encoding="utf-8", name="orgs.csv", bom=False):

@@ -27,7 +27,7 @@ NACE = [
     ("10", 2, "C", "Vervaardiging van voedingsmiddelen"),
     ("107", 3, "10", "Brood en deegwaren"),
     ("1071", 4, "107", "Brood en vers banketbakkerswerk"),
-    ("10710", 5, "1071", "Vervaardiging van brood en van vers banketbakkerswerk"),
+    ("10711", 5, "1071", "Industriële vervaardiging van brood en van vers banketbakkerswerk"),
     ("J", 1, None, "Informatie en communicatie"),
     ("62", 2, "J", "Informaticadiensten"),
     ("620", 3, "62", "Informaticadiensten"),

@@ -127,7 +127,7 @@ FILES = {
         [SYNCED, "001", "2008", "25625", "MAIN"],
         [NEW, "001", "2003", "28520", "MAIN"],
         [NEW, "001", "2008", "25620", "MAIN"],
-        [NEW, "001", "2008", "10710", "SECO"],
+        [NEW, "001", "2008", "10711", "SECO"],
         [NEW, "001", "2008", "62010", "ANCI"],
         [KNOWN, "001", "2008", "25620", "MAIN"],
         ["2.000.000.339", "001", "2008", "62010", "MAIN"],
@@ -190,7 +190,7 @@ def test_import_creates_updates_and_protects(tmp_path, register, places):
         "8500",
         places["Kortrijk"],
     )
-    assert (new.main_nace.code, [n.code for n in new.secondary_naces.all()]) == ("25620", ["10710"])
+    assert (new.main_nace.code, [n.code for n in new.secondary_naces.all()]) == ("25620", ["10711"])
     assert new.start_date == dt.date(1990, 1, 1)
     assert (new.email, new.phone, new.website) == (
         "info@gieterij.be",
