@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from schakel.support.models import QUESTION_MAX_CHARS, Outcome, Question, Referral
@@ -5,6 +6,10 @@ from schakel.support.workflow import ClosureReason, State
 
 
 class QuestionSerializer(serializers.ModelSerializer):
+    # Plain strings (the values of workflow.State / ClosureReason), so the schema has one
+    # enum per choice set: the transition request's `to` and `closure_reason`.
+    state = serializers.CharField(read_only=True)
+    closure_reason = serializers.CharField(read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
 
@@ -50,9 +55,16 @@ class TransitionSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
+class SharedContactSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    email = serializers.EmailField()
+    phone = serializers.CharField()
+
+
 class ReferralSerializer(serializers.ModelSerializer):
     """What a partner may see: only what the company agreed to share."""
 
+    state = serializers.ChoiceField(choices=Referral.State.choices, read_only=True)
     company = serializers.CharField(source="question.organisation.name", read_only=True)
     reference = serializers.CharField(source="question.reference", read_only=True)
     question_text = serializers.SerializerMethodField()
@@ -79,9 +91,10 @@ class ReferralSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_question_text(self, obj):
+    def get_question_text(self, obj) -> str | None:
         return obj.question.text if obj.share_question else None
 
+    @extend_schema_field(SharedContactSerializer(allow_null=True))
     def get_contact(self, obj):
         if not obj.share_contact:
             return None
