@@ -9,7 +9,6 @@ memory. XLSX uses openpyxl's write-only mode. Every text cell goes through
 import csv
 import tempfile
 
-from django.db.models import Prefetch
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -17,18 +16,28 @@ from openpyxl import Workbook
 
 from schakel.core.validators import format_enterprise_number, neutralize_formula
 from schakel.places.models import Cluster, Domain
+from schakel.register.models import Organisation, OrganisationType, SizeClass, Stage
 
 CHUNK_SIZE = 2000
 BOM = "\ufeff"
 
 
+def _labels(choices) -> dict:
+    """Choice labels translated once per export (get_FOO_display re-translates every call)."""
+    return {value: str(label) for value, label in choices}
+
+
 def columns():
     """(header, value function) per column, in the order of the export."""
+    types = _labels(OrganisationType.choices)
+    statuses = _labels(Organisation.Status.choices)
+    sizes = _labels(SizeClass.choices)
+    stages = _labels(Stage.choices)
     return [
         (_("Enterprise number"), lambda o: format_enterprise_number(o.enterprise_number or "")),
         (_("Name"), lambda o: o.name),
-        (_("Type"), lambda o: o.get_type_display()),
-        (_("Status"), lambda o: o.get_status_display()),
+        (_("Type"), lambda o: types.get(o.type, o.type)),
+        (_("Status"), lambda o: statuses.get(o.status, o.status)),
         (_("Street"), lambda o: o.street),
         (_("Postal code"), lambda o: o.postal_code),
         (_("Municipality"), lambda o: o.municipality.label if o.municipality_id else ""),
@@ -41,11 +50,11 @@ def columns():
             ),
         ),
         (_("Main NACE code"), lambda o: str(o.main_nace) if o.main_nace_id else ""),
-        (_("Size class"), lambda o: o.get_size_class_display()),
-        (_("Stage"), lambda o: o.get_stage_display()),
+        (_("Size class"), lambda o: sizes.get(o.size_class, o.size_class)),
+        (_("Stage"), lambda o: stages.get(o.stage, o.stage)),
         (_("Employees"), lambda o: o.employees),
-        (_("Domains"), lambda o: ", ".join(d.label for d in o.domains.all())),
-        (_("Clusters"), lambda o: ", ".join(c.label for c in o.clusters.all())),
+        (_("Domains"), lambda o: ", ".join(o.export_domains)),
+        (_("Clusters"), lambda o: ", ".join(o.export_clusters)),
         (_("Website"), lambda o: o.website),
         (_("E-mail"), lambda o: o.email),
         (_("Phone"), lambda o: o.phone),
@@ -53,11 +62,8 @@ def columns():
 
 
 def export_queryset(queryset):
-    """The rows with everything the columns read, loaded in chunks."""
-    return queryset.select_related("municipality__region", "main_nace").prefetch_related(
-        Prefetch("domains", queryset=Domain.objects.order_by("name_nl")),
-        Prefetch("clusters", queryset=Cluster.objects.order_by("name_nl")),
-    )
+    """The rows with the single-valued relations the columns read joined in."""
+    return queryset.select_related("municipality__region", "main_nace")
 
 
 def _cell(value):
@@ -66,12 +72,45 @@ def _cell(value):
     return neutralize_formula(str(value)) if isinstance(value, str) else value
 
 
+def _attach_terms(batch, field, labels):
+    """Set `export_<field>` on each organisation: the sorted labels of its many-to-many terms.
+
+    One query on the link table per batch; prefetch_related would build a
+    manager per organisation, which costs more than the whole rest of the row.
+    """
+    relation = Organisation._meta.get_field(field)
+    links = relation.remote_field.through.objects.filter(
+        organisation_id__in=[o.pk for o in batch]
+    ).values_list("organisation_id", f"{relation.m2m_reverse_field_name()}_id")
+    by_organisation = {}
+    for organisation_id, term_id in links:
+        by_organisation.setdefault(organisation_id, []).append(labels.get(term_id, ""))
+    for organisation in batch:
+        setattr(organisation, f"export_{field}", sorted(by_organisation.get(organisation.pk, [])))
+
+
+def _batches(queryset):
+    batch = []
+    for organisation in queryset.iterator(chunk_size=CHUNK_SIZE):
+        batch.append(organisation)
+        if len(batch) == CHUNK_SIZE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def export_rows(queryset):
     """The header and then one list of cell values per organisation, formulas neutralised."""
     cols = columns()
     yield [_cell(header) for header, _value in cols]
-    for organisation in queryset.iterator(chunk_size=CHUNK_SIZE):
-        yield [_cell(value(organisation)) for _header, value in cols]
+    domains = {term.pk: term.label for term in Domain.objects.all()}
+    clusters = {term.pk: term.label for term in Cluster.objects.all()}
+    for batch in _batches(queryset):
+        _attach_terms(batch, "domains", domains)
+        _attach_terms(batch, "clusters", clusters)
+        for organisation in batch:
+            yield [_cell(value(organisation)) for _header, value in cols]
 
 
 class _Echo:
