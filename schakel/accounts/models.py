@@ -157,8 +157,12 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user, name: str = "") -> tuple["ApiToken", str]:
         """Create a token and return it with the raw key, which is shown only once."""
-        raw = secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=raw[:8], key_hash=_hash_token(raw))
+        # A fixed, letter-first prefix: keys are recognisable in logs and secret
+        # scanners, and never start with "-" (which a command line reads as an option).
+        raw = "sch_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, name=name, prefix=raw[4:12], key_hash=_hash_token(raw)
+        )
         return token, raw
 
 

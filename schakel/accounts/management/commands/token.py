@@ -35,7 +35,9 @@ def list_tokens(username: str):
 
 @transaction.atomic
 def revoke_token(prefix: str) -> ApiToken:
-    """Revoke the one active token whose key starts with `prefix`."""
+    """Revoke the one active token whose key starts with `prefix` (with or without "sch_")."""
+    if prefix.startswith("sch_") and len(prefix) <= 12:
+        prefix = prefix[4:]
     if len(prefix) > 8:
         # Someone pasted the whole key: find it by its hash.
         matches = list(ApiToken.objects.find(prefix).select_for_update())
@@ -75,11 +77,7 @@ class Command(BaseCommand):
         create.add_argument("--name", default="", help="What the token is for.")
         listing = sub.add_parser("list", help="List a user's tokens (prefixes only).")
         listing.add_argument("username")
-        # Keys are URL-safe base64, so a prefix may start with "-": make "+" the option
-        # character of this sub-command so that `token revoke -x3Fa9bQ` is a prefix, not a flag.
-        revoke = sub.add_parser(
-            "revoke", help="Revoke the active token with this prefix.", prefix_chars="+"
-        )
+        revoke = sub.add_parser("revoke", help="Revoke the active token with this prefix.")
         revoke.add_argument("prefix")
 
     def handle(self, *args, **options):
