@@ -23,7 +23,7 @@ def test_create_prints_only_the_key_on_the_last_line(staff_user):
     raw = out.strip().splitlines()[-1]
     token = ApiToken.objects.get(user=staff_user)
     assert token.name == "nightly export"
-    assert raw.startswith(token.prefix)
+    assert raw.startswith("sch_" + token.prefix)
     assert ApiToken.objects.find(raw).get() == token
     assert raw not in err
 
@@ -89,12 +89,18 @@ def test_revoke_accepts_the_whole_key(staff_user):
     assert token.revoked_at is not None
 
 
-def test_revoke_takes_a_prefix_that_starts_with_a_dash(staff_user):
-    # given
-    token, _raw = ApiToken.issue(staff_user)
-    ApiToken.objects.filter(pk=token.pk).update(prefix="-x3Fa9bQ")
+def test_keys_never_start_with_an_option_dash(staff_user):
     # when
-    run("revoke", "-x3Fa9bQ")
+    raws = [ApiToken.issue(staff_user)[1] for _ in range(200)]
+    # then
+    assert all(raw.startswith("sch_") for raw in raws)
+
+
+def test_revoke_accepts_the_prefix_as_printed_with_the_key(staff_user):
+    # given
+    token, raw = ApiToken.issue(staff_user)
+    # when
+    run("revoke", raw[:12])
     # then
     token.refresh_from_db()
     assert token.revoked_at is not None
