@@ -448,6 +448,7 @@ class Engine:
             "format": FORMAT_VERSION,
             "slot_ids": self.slot_ids,
             "documents": [d.to_json() for d in self.documents.values()],
+            "hashes": self.hashes,
             "vocabulary": sorted(self.analyzer.decompounder.vocabulary),
             "thesaurus": self.thesaurus.fingerprint(),
             "encoder": self.encoder.name if self.encoder else None,
@@ -476,10 +477,11 @@ class Engine:
         engine._free = [i for i, d in enumerate(engine.slot_ids) if d is None]
         engine.slot_of = {d: i for i, d in enumerate(engine.slot_ids) if d is not None}
         engine.attrs.grow(len(engine.slot_ids))
+        saved_hashes = meta.get("hashes", {})
         for raw in meta["documents"]:
             doc = Document.from_json(raw)
             engine.documents[doc.id] = doc
-            engine.hashes[doc.id] = doc.content_hash()
+            engine.hashes[doc.id] = saved_hashes.get(doc.id) or doc.content_hash()
             engine.attrs.set(engine.slot_of[doc.id], doc, engine.coordinates)
         if meta.get("thesaurus") == engine.thesaurus.fingerprint():
             engine.lexical = LexicalIndex.load(path)
