@@ -45,12 +45,15 @@ fmt: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+MESSAGES_IGNORE := --ignore '.venv/*' --ignore 'schakel/static/vendor/*' --ignore 'var/*' --ignore 'bench/*' --ignore 'tests/*'
+
 messages: install
-	cd schakel && ../$(SCHAKEL) makemessages -l nl -l en -l fr --no-obsolete --ignore 'static/vendor/*'
-	cd schakel && ../$(SCHAKEL) compilemessages
+	$(BIN)/python manage.py makemessages -l nl -l en -l fr --no-obsolete $(MESSAGES_IGNORE)
+	$(BIN)/python scripts/fill_english_catalogue.py
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 compilemessages: install
-	cd schakel && ../$(SCHAKEL) compilemessages
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 demo: install
 	$(SCHAKEL) migrate --noinput
