@@ -371,6 +371,7 @@ def print_report(machine_rows, results: list[dict]) -> None:
                     f"{ratio(imported['wall_s'], startup):>12}  process start {startup:.2f} s"
                     f"{state}"
                 )
+                print(f"{db:<9} {'import, CPU s (this process)':<36} {imported['cpu_s']:>10.1f}")
                 print(
                     f"{db:<9} {'import peak RSS MB':<36} {imported['peak_rss_mb']:>10.0f} "
                     f"{TARGET_IMPORT_RSS_MB:>9.0f} "
