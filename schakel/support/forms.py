@@ -25,6 +25,15 @@ def staff_users():
     )
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker: it only understands ISO dates (2025-03-31), whatever the locale."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class Form(forms.Form):
     """Adds the Bootstrap classes to every widget (no template tweaks needed)."""
 
@@ -35,12 +44,20 @@ class Form(forms.Form):
             if isinstance(widget, (forms.CheckboxInput,)):
                 css = "form-check-input"
             elif isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
-                continue
+                css = "form-check-input me-1"
             elif isinstance(widget, forms.Select):
                 css = "form-select"
             else:
                 css = "form-control"
             widget.attrs.setdefault("class", css)
+
+    def full_clean(self):
+        super().full_clean()
+        # Bootstrap marks a field with errors red (Django adds aria-invalid itself).
+        for name in self.errors:
+            field = self.fields.get(name)
+            if field is not None and "is-invalid" not in field.widget.attrs.get("class", ""):
+                field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} is-invalid"
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -130,7 +147,7 @@ class StaffQuestionForm(AskForm):
     )
     received_on = forms.DateField(
         label=_("Received on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         required=False,
         help_text=_("Leave empty for today."),
     )
@@ -197,7 +214,7 @@ class NoteForm(Form):
 
 class TaskForm(Form):
     title = forms.CharField(label=_("Task"), max_length=200)
-    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput())
     assignee = StaffChoiceField(staff_users(), required=False, label=_("Assignee"))
 
     def __init__(self, *args, **kwargs):
@@ -260,9 +277,15 @@ class ReferralForm(Form):
         self.fields["partner"].queryset = Organisation.objects.exclude(
             pk=question.organisation_id
         ).exclude(type=OrganisationType.COMPANY)
-        self.fields["attachments"].queryset = question.attachments.all()
-        self.fields["attachments"].widget = forms.CheckboxSelectMultiple()
-        self.fields["attachments"].widget.choices = self.fields["attachments"].choices
+        if question.attachments.exists():
+            self.fields["attachments"].queryset = question.attachments.all()
+            self.fields["attachments"].widget = forms.CheckboxSelectMultiple(
+                attrs={"class": "form-check-input me-1"}
+            )
+            self.fields["attachments"].widget.choices = self.fields["attachments"].choices
+        else:
+            # Nothing to choose: no empty "share these attachments" heading.
+            del self.fields["attachments"]
 
     def clean(self):
         data = super().clean()
@@ -306,9 +329,7 @@ class RespondForm(Form):
 
 class OutcomeForm(Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
-    outcome_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
-    )
+    outcome_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
     def clean_outcome_on(self):
@@ -319,12 +340,8 @@ class OutcomeForm(Form):
 
 
 class FiguresForm(Form):
-    start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()

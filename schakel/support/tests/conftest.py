@@ -1,9 +1,17 @@
 """Support fixtures: a question per company, a referral to the partner, an isolated MEDIA_ROOT."""
 
 import pytest
+from django.utils import translation
 
 from schakel.support import services
 from schakel.support.models import Channel
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in the English source text (Dutch is the site's default)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

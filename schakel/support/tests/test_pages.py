@@ -32,7 +32,9 @@ def test_case_page_with_everything_renders(client, staff_user, referral_a):
     services.add_note(question, "note", staff_user)
     services.send_message(question, "hello", staff_user)
     client.force_login(staff_user)
-    response = client.get(reverse("support:case_detail", args=[question.pk]))
+    response = client.get(
+        reverse("support:case_detail", args=[question.pk]), headers={"Accept-Language": "en"}
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Sirris" in html

@@ -52,6 +52,14 @@ def report_validation_error(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
+def report_form_errors(request, form) -> None:
+    """Each error of a form posted from a page section, named after its field."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
 def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 from schakel.support import services
 from schakel.support.forms import ReplyForm
 from schakel.support.models import Question, Referral
-from schakel.support.views.common import get_question_for_user, report_validation_error
+from schakel.support.views.common import (
+    get_question_for_user,
+)
 from schakel.support.workflow import WorkflowError
 
 
@@ -42,9 +44,7 @@ def my_list(request):
     return render(request, "support/my_list.html", {"page": page, "company": company})
 
 
-@company_required
-def my_detail(request, pk):
-    question = get_question_for_user(request, pk)
+def _detail(request, question, reply_form=None):
     return render(
         request,
         "support/my_detail.html",
@@ -54,31 +54,36 @@ def my_detail(request, pk):
             "attachments": question.attachments.filter(is_internal=False),
             "referrals": question.referrals.select_related("partner"),
             "events": question.events.filter(is_internal=False).select_related("actor"),
-            "reply_form": ReplyForm(),
+            "reply_form": reply_form or ReplyForm(),
         },
     )
 
 
 @company_required
+def my_detail(request, pk):
+    return _detail(request, get_question_for_user(request, pk))
+
+
+@company_required
 @require_POST
 def my_reply(request, pk):
+    """Add information (and a file). A refusal shows the page again with the text kept and
+    the error next to its field; nothing is stored unless everything is."""
     question = get_question_for_user(request, pk, "reply")
     form = ReplyForm(request.POST, request.FILES)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("support:my_detail", question.pk)
-    try:
-        with transaction.atomic():
-            if form.cleaned_data.get("file"):
-                services.add_attachment(question, form.cleaned_data["file"], request.user)
-            services.company_reply(question, form.cleaned_data["body"], request.user)
-    except ValidationError as exc:
-        report_validation_error(request, exc)
-    else:
-        messages.success(request, _("Thank you. Your account manager has been told."))
-    return redirect("support:my_detail", question.pk)
+    if form.is_valid():
+        upload = form.cleaned_data.get("file")
+        try:
+            with transaction.atomic():
+                if upload:
+                    services.add_attachment(question, upload, request.user)
+                services.company_reply(question, form.cleaned_data["body"], request.user)
+        except ValidationError as exc:
+            form.add_error("file" if upload else None, exc.messages)
+        else:
+            messages.success(request, _("Thank you. Your account manager has been told."))
+            return redirect("support:my_detail", question.pk)
+    return _detail(request, question, form)
 
 
 @company_required

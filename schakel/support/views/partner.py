@@ -16,7 +16,11 @@ from django.views.decorators.http import require_POST
 from schakel.support import services
 from schakel.support.forms import OutcomeForm, RespondForm
 from schakel.support.models import Referral
-from schakel.support.views.common import get_referral_for_user, report_validation_error
+from schakel.support.views.common import (
+    get_referral_for_user,
+    report_form_errors,
+    report_validation_error,
+)
 from schakel.support.workflow import WorkflowError
 
 
@@ -83,9 +87,7 @@ def _referral_action(view):
 def partner_respond(request, referral):
     form = RespondForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        report_form_errors(request, form)
         return
     accept = form.cleaned_data["decision"] == "accept"
     services.respond_to_referral(referral, request.user, accept, form.cleaned_data["reason"])
@@ -96,9 +98,7 @@ def partner_respond(request, referral):
 def partner_outcome(request, referral):
     form = OutcomeForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        report_form_errors(request, form)
         return
     data = form.cleaned_data
     services.report_outcome(

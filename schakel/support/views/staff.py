@@ -34,6 +34,7 @@ from schakel.support.views.common import (
     attachments_visible_to,
     get_question_for_user,
     recommendations_for,
+    report_form_errors,
     report_validation_error,
 )
 from schakel.support.workflow import WorkflowError, allowed_targets
@@ -193,10 +194,7 @@ def _case_action(view):
 
 
 def _form_errors(request, form):
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+    report_form_errors(request, form)
 
 
 @_case_action
@@ -299,7 +297,7 @@ def case_refer(request, question):
         data["message"],
         share_question=data["share_question"],
         share_contact=data["share_contact"],
-        attachments=list(data["attachments"]),
+        attachments=list(data.get("attachments") or []),
         offering=data["offering"],
         consent_channel=data["consent_channel"],
     )
