@@ -1,0 +1,82 @@
+"""Background work of the facilities app, run by `schakel worker` (see core.jobs).
+
+- `facilities.email`: send one `FacilityEmail`; a failure is re-raised so core.jobs retries.
+- `facilities.daily`: complete confirmed bookings that ended, warn about leases and maximum stays
+  ending within the centre's warning window (one e-mail per lease and kind).
+"""
+
+from __future__ import annotations
+
+from django.core.mail import EmailMessage
+from django.utils import timezone
+
+from schakel.core.jobs import job_handler
+from schakel.facilities.models import FacilityEmail
+
+EMAIL_JOB = "facilities.email"
+DAILY_JOB = "facilities.daily"
+
+
+@job_handler(EMAIL_JOB)
+def send_email(job):
+    email = FacilityEmail.objects.filter(pk=job.payload.get("email_id")).first()
+    if email is None or email.status in (FacilityEmail.Status.SENT, FacilityEmail.Status.FAILED):
+        return {"skipped": True}
+    try:
+        EmailMessage(subject=email.subject, body=email.body, to=[email.to]).send()
+    except Exception as exc:
+        last_try = job.attempts >= job.max_attempts
+        FacilityEmail.objects.filter(pk=email.pk).update(
+            status=FacilityEmail.Status.FAILED if last_try else FacilityEmail.Status.RETRYING,
+            attempts=job.attempts,
+            last_error=str(exc)[:300],
+        )
+        raise
+    FacilityEmail.objects.filter(pk=email.pk).update(
+        status=FacilityEmail.Status.SENT, attempts=job.attempts, sent_at=timezone.now()
+    )
+    return {"sent": email.pk}
+
+
+def send_lease_warnings(today=None) -> int:
+    """E-mail the centre about each lease ending (or stay running out) in its window, once."""
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    from schakel.facilities import services
+    from schakel.facilities.models import Lease
+
+    count = 0
+    for warning in services.lease_warnings(today):
+        lease = warning["lease"]
+        if lease.warned_at is not None:
+            continue
+        centre = lease.unit.facility
+        recipients = [m.email for m in centre.managers.exclude(email="")]
+        if centre.contact_email:
+            recipients.append(centre.contact_email)
+        with transaction.atomic():
+            won = Lease.objects.filter(pk=lease.pk, warned_at__isnull=True).update(
+                warned_at=timezone.now()
+            )
+            if not won:
+                continue
+            for to in dict.fromkeys(recipients):
+                services.queue_email(
+                    to,
+                    _("Lease of %(unit)s: %(company)s")
+                    % {"unit": lease.unit.name, "company": lease.company},
+                    "lease_warning",
+                    {"warning": warning, "lease": lease},
+                )
+            count += 1
+    return count
+
+
+@job_handler(DAILY_JOB)
+def daily(job):
+    from schakel.facilities import services
+
+    completed = services.complete_past_bookings()
+    warned = send_lease_warnings()
+    return {"completed": completed, "lease_warnings": warned}

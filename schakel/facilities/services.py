@@ -1,0 +1,983 @@
+"""Domain actions on facilities, bookings, leases and the waiting list.
+
+Views, the API, commands and tests call these functions. Each takes model instances and the
+acting user, runs in one transaction, writes the audit trail and the company timeline, and
+queues e-mail through the worker (`facilities.email` jobs).
+
+No double booking: `create_booking` locks the resource row (SELECT … FOR UPDATE on
+PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers), then checks the
+period against active bookings, with buffers and capacity. On PostgreSQL an exclusion
+constraint on exclusive resources is the last line: its violation is reported as the same
+conflict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from schakel.core import audit, jobs
+from schakel.core.models import AuditEvent
+from schakel.facilities import availability, pricing
+from schakel.facilities.models import (
+    ACTIVE_STATUSES,
+    UNIT_KINDS,
+    Booking,
+    BookingStatus,
+    CalendarFeed,
+    CompanyCertificate,
+    Facility,
+    FacilityEmail,
+    FacilityKind,
+    Lease,
+    LeaseStatus,
+    Resource,
+    ResourceKind,
+    WaitingListEntry,
+    WaitingStatus,
+    months_between,
+)
+from schakel.register.models import Activity, Organisation
+from schakel.register.services import add_timeline_entry
+
+EMAIL_JOB = "facilities.email"
+
+
+# --- errors ---------------------------------------------------------------------------
+
+
+class BookingConflict(Exception):
+    """The period is taken: `conflicts` lists the (start, end) periods in the way."""
+
+    def __init__(self, conflicts, message=None):
+        self.conflicts = conflicts
+        self.message = message or gettext_lazy("This period is no longer free.")
+        super().__init__(str(self.message))
+
+
+@dataclass
+class OccurrenceProblem:
+    start: dt.datetime
+    end: dt.datetime
+    conflicts: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+
+class RecurringConflict(Exception):
+    """One or more weeks of a recurring booking cannot be booked; nothing was booked."""
+
+    def __init__(self, problems: list[OccurrenceProblem]):
+        self.problems = problems
+        super().__init__(_("%(count)s of the weeks cannot be booked.") % {"count": len(problems)})
+
+
+class StaleState(ValidationError):
+    pass
+
+
+def _error(field_name: str, message, code: str) -> ValidationError:
+    """A field error with a stable code (the API returns the code, pages the message)."""
+    return ValidationError({field_name: ValidationError(message, code=code)})
+
+
+# --- e-mail ---------------------------------------------------------------------------
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def queue_email(to, subject, template: str, context: dict, language="nl", booking=None):
+    """Render `facilities/email/<template>.txt` in `language`; the worker sends it after commit."""
+    if not to:
+        return None
+    with translation.override(language or settings.LANGUAGE_CODE):
+        rendered_subject = str(subject)
+        body = render_to_string(f"facilities/email/{template}.txt", context)
+    email = FacilityEmail.objects.create(
+        booking=booking, to=to, subject=rendered_subject[:200], body=body
+    )
+    jobs.enqueue(EMAIL_JOB, {"email_id": email.pk})
+    return email
+
+
+def _company_recipient(booking: Booking) -> tuple[str, str]:
+    user = booking.booked_by
+    if user is not None and user.email and not user.is_agency:
+        return user.email, user.language
+    return booking.company.email or (user.email if user else ""), "nl"
+
+
+def _tell_company(booking: Booking, template: str, subject) -> None:
+    to, language = _company_recipient(booking)
+    with translation.override(language):
+        subject_text = str(subject) % {"resource": booking.resource.name}
+    queue_email(
+        to,
+        subject_text,
+        template,
+        {
+            "booking": booking,
+            "url": absolute_url(reverse("facilities:booking_detail", args=[booking.pk])),
+        },
+        language,
+        booking,
+    )
+
+
+def _tell_managers(booking: Booking) -> None:
+    facility = booking.resource.facility
+    recipients = {facility.contact_email: "nl"} if facility.contact_email else {}
+    for manager in facility.managers.filter(is_active=True).exclude(email=""):
+        recipients.setdefault(manager.email, manager.language)
+    for to, language in recipients.items():
+        with translation.override(language):
+            subject = _("Booking request for %(resource)s") % {"resource": booking.resource.name}
+        queue_email(
+            to,
+            subject,
+            "request_to_manager",
+            {"booking": booking, "url": absolute_url(reverse("facilities:manage"))},
+            language,
+            booking,
+        )
+
+
+# --- who may book for whom ------------------------------------------------------------
+
+
+def companies_user_may_book_for(user):
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Organisation.objects.none()
+    if user.is_agency:
+        return Organisation.objects.companies()
+    if user.is_company_user:
+        return Organisation.objects.filter(pk__in=user.represented_company_ids())
+    return Organisation.objects.none()
+
+
+def resolve_company(user, company_id=None, acting_company=None) -> Organisation:
+    """The company a booking is for: staff name it; a company user books for the company they
+    act for (or another of their mandates when named)."""
+    allowed = companies_user_may_book_for(user)
+    if company_id in (None, ""):
+        if user.is_company_user and acting_company is not None:
+            return acting_company
+        if user.is_company_user:
+            company = allowed.order_by("name").first()
+            if company is not None:
+                return company
+        raise _error("company", _("Say which company the booking is for."), "company_required")
+    try:
+        return allowed.get(pk=int(company_id))
+    except (Organisation.DoesNotExist, ValueError, TypeError):
+        raise _error("company", _("You cannot book for this company."), "company_not_allowed")
+
+
+# --- booking rules --------------------------------------------------------------------
+
+
+def _aware(value: dt.datetime, name: str) -> dt.datetime:
+    if not isinstance(value, dt.datetime):
+        raise _error(name, _("Give a date and time."), "invalid")
+    if timezone.is_naive(value):
+        # Times without an offset are Brussels wall-clock times.
+        try:
+            value = timezone.make_aware(value, availability.local_zone())
+        except Exception:
+            raise _error(name, _("This local time does not exist."), "invalid")
+    return value.astimezone(dt.UTC)
+
+
+def validate_period(resource: Resource, start, end, now=None, places: int = 1):
+    """Check a requested period against the resource's rules; returns (start, end) in UTC."""
+    now = now or timezone.now()
+    start, end = _aware(start, "start"), _aware(end, "end")
+    if not resource.is_bookable or not resource.is_active or not resource.facility.is_active:
+        raise _error("resource", _("This resource cannot be booked."), "not_bookable")
+    if end <= start:
+        raise _error("end", _("The end must be after the start."), "end_before_start")
+    if start < now:
+        raise _error("start", _("The start lies in the past."), "in_the_past")
+    duration = end - start
+    if duration < dt.timedelta(minutes=resource.min_booking_minutes):
+        raise _error(
+            "end",
+            _("A booking lasts at least %(minutes)s minutes.")
+            % {"minutes": resource.min_booking_minutes},
+            "too_short",
+        )
+    if duration > dt.timedelta(hours=resource.max_booking_hours):
+        raise _error(
+            "end",
+            _("A booking lasts at most %(hours)s hours.") % {"hours": resource.max_booking_hours},
+            "too_long",
+        )
+    if start > now + dt.timedelta(days=resource.booking_horizon_days):
+        raise _error(
+            "start",
+            _("Bookings open at most %(days)s days ahead.")
+            % {"days": resource.booking_horizon_days},
+            "too_far_ahead",
+        )
+    if places < 1 or places > resource.capacity:
+        raise _error(
+            "places",
+            _("Choose between 1 and %(capacity)s places.") % {"capacity": resource.capacity},
+            "places",
+        )
+    if not availability.is_within_opening_hours(resource, start, end):
+        raise _error(
+            "start",
+            _(
+                "The period lies (partly) outside the opening hours, "
+                "on a closing day or a public holiday."
+            ),
+            "outside_opening_hours",
+        )
+    return start, end
+
+
+def blocked_period(resource: Resource, start, end):
+    return (
+        start - dt.timedelta(minutes=resource.setup_minutes),
+        end + dt.timedelta(minutes=resource.cleanup_minutes),
+    )
+
+
+def needs_operator(resource: Resource, company, day: dt.date) -> bool:
+    """An operator is present when the resource demands it, or the company is not (or no longer)
+    certified to use it alone."""
+    if resource.operator_required:
+        return True
+    if not resource.required_certificate:
+        return False
+    return not CompanyCertificate.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=day), company=company, resource=resource
+    ).exists()
+
+
+def quote(resource, company, start, end, places=1):
+    start, end = _aware(start, "start"), _aware(end, "end")
+    return pricing.quote(resource, company, start, end, places)
+
+
+def _lock(resource: Resource) -> Resource:
+    """Lock the resource row for this transaction (a no-op on SQLite, which locks the file)."""
+    return Resource.objects.select_for_update().select_related("facility").get(pk=resource.pk)
+
+
+def _build(resource, company, start, end, actor, places, note, series) -> Booking:
+    blocked_start, blocked_end = blocked_period(resource, start, end)
+    price = pricing.quote(resource, company, start, end, places)
+    return Booking(
+        resource=resource,
+        company=company,
+        booked_by=actor if getattr(actor, "is_authenticated", False) else None,
+        start=start,
+        end=end,
+        blocked_start=blocked_start,
+        blocked_end=blocked_end,
+        exclusive=resource.is_exclusive,
+        places=places,
+        status=BookingStatus.REQUESTED if resource.requires_approval else BookingStatus.CONFIRMED,
+        with_operator=needs_operator(resource, company, timezone.localtime(start).date()),
+        series=series,
+        note=note,
+        tariff=price.tariff,
+        price_detail=price.detail,
+        amount_excl_vat=price.amount_excl_vat,
+        vat_amount=price.vat_amount,
+        amount_incl_vat=price.amount_incl_vat,
+    )
+
+
+def _insert(booking: Booking) -> Booking:
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as exc:
+        # The PostgreSQL exclusion constraint caught an overlap the lock did not (e.g. a row
+        # written outside these services): the same answer as the check.
+        if "facilities_booking_no_overlap" in str(exc):
+            raise BookingConflict([(booking.blocked_start, booking.blocked_end)])
+        raise
+    return booking
+
+
+def _after_create(booking: Booking, actor) -> None:
+    audit.record_create(booking, actor)
+    local = timezone.localtime(booking.start)
+    add_timeline_entry(
+        booking.company,
+        Activity.Kind.BOOKING,
+        _("Booking %(resource)s on %(when)s (%(status)s)")
+        % {
+            "resource": booking.resource.name,
+            "when": formats.date_format(local, "SHORT_DATETIME_FORMAT"),
+            "status": booking.get_status_display(),
+        },
+        actor=actor,
+        link_url=reverse("facilities:booking_detail", args=[booking.pk]),
+        is_internal=False,
+    )
+
+
+def _notify_created(booking: Booking) -> None:
+    if booking.status == BookingStatus.REQUESTED:
+        _tell_company(booking, "requested", gettext_lazy("Booking request received: %(resource)s"))
+        _tell_managers(booking)
+    else:
+        _tell_company(booking, "confirmed", gettext_lazy("Booking confirmed: %(resource)s"))
+
+
+def create_booking(
+    resource: Resource,
+    company: Organisation,
+    start,
+    end,
+    actor,
+    places: int = 1,
+    note: str = "",
+    now=None,
+) -> Booking:
+    """Book `resource` for `company`; raises ValidationError (bad request) or BookingConflict."""
+    with transaction.atomic():
+        resource = _lock(resource)
+        start, end = validate_period(resource, start, end, now, places)
+        booking = _build(resource, company, start, end, actor, places, note, "")
+        found = availability.conflicts(resource, booking.blocked_start, booking.blocked_end, places)
+        if found:
+            raise BookingConflict(found)
+        _insert(booking)
+        _after_create(booking, actor)
+        _notify_created(booking)
+    return booking
+
+
+def weekly_occurrences(start, end, weeks: int):
+    """The same wall-clock times in Brussels, `weeks` weeks in a row (summer time respected)."""
+    zone = availability.local_zone()
+    start, end = _aware(start, "start"), _aware(end, "end")
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    result = []
+    for week in range(weeks):
+        shift = dt.timedelta(weeks=week)
+        occ_start = dt.datetime.combine(local_start.date() + shift, local_start.time(), tzinfo=zone)
+        occ_end = dt.datetime.combine(local_end.date() + shift, local_end.time(), tzinfo=zone)
+        result.append((occ_start.astimezone(dt.UTC), occ_end.astimezone(dt.UTC)))
+    return result
+
+
+MAX_RECURRING_WEEKS = 52
+
+
+def create_recurring(
+    resource: Resource,
+    company: Organisation,
+    start,
+    end,
+    weeks: int,
+    actor,
+    places: int = 1,
+    note: str = "",
+    now=None,
+) -> list[Booking]:
+    """Book the same slot weekly for `weeks` weeks: all of them, or none (RecurringConflict)."""
+    if not 1 <= weeks <= MAX_RECURRING_WEEKS:
+        raise _error(
+            "weeks",
+            _("Repeat between 1 and %(max)s weeks.") % {"max": MAX_RECURRING_WEEKS},
+            "weeks",
+        )
+    series = str(uuid.uuid4())
+    with transaction.atomic():
+        resource = _lock(resource)
+        problems, planned = [], []
+        for occ_start, occ_end in weekly_occurrences(start, end, weeks):
+            try:
+                occ_start, occ_end = validate_period(resource, occ_start, occ_end, now, places)
+            except ValidationError as exc:
+                problems.append(OccurrenceProblem(occ_start, occ_end, errors=exc.messages))
+                continue
+            booking = _build(resource, company, occ_start, occ_end, actor, places, note, series)
+            found = availability.conflicts(
+                resource, booking.blocked_start, booking.blocked_end, places
+            )
+            # The weeks of the series itself never overlap (a booking is at most days long
+            # and weekly apart), unless the booking is longer than a week, which the rules forbid.
+            if found:
+                problems.append(OccurrenceProblem(occ_start, occ_end, conflicts=found))
+            planned.append(booking)
+        if problems:
+            raise RecurringConflict(problems)
+        for booking in planned:
+            _insert(booking)
+            _after_create(booking, actor)
+        if planned:
+            _notify_created(planned[0])
+    return planned
+
+
+# --- state changes --------------------------------------------------------------------
+
+
+def _transition(booking: Booking, from_statuses, to_status, actor, message, **fields) -> Booking:
+    """A conditional UPDATE: wins only if the booking is still in one of `from_statuses`."""
+    old = booking.status
+    won = Booking.objects.filter(pk=booking.pk, status__in=from_statuses).update(
+        status=to_status, updated_at=timezone.now(), **fields
+    )
+    if not won:
+        raise StaleState(
+            _("This booking is %(status)s and can no longer be changed this way.")
+            % {"status": Booking.objects.get(pk=booking.pk).get_status_display()},
+            code="stale_state",
+        )
+    booking.refresh_from_db()
+    audit.record(
+        booking,
+        AuditEvent.Action.UPDATE,
+        actor,
+        changes={
+            "status": [old, to_status],
+            **{
+                k: [None, str(v)]
+                for k, v in fields.items()
+                if k.endswith(("fee", "note", "minutes"))
+            },
+        },
+        message=message,
+    )
+    add_timeline_entry(
+        booking.company,
+        Activity.Kind.BOOKING,
+        _("Booking %(resource)s: %(status)s")
+        % {"resource": booking.resource.name, "status": booking.get_status_display()},
+        actor=actor,
+        link_url=reverse("facilities:booking_detail", args=[booking.pk]),
+        is_internal=False,
+    )
+    return booking
+
+
+@transaction.atomic
+def approve(booking: Booking, actor) -> Booking:
+    booking = _transition(
+        booking,
+        [BookingStatus.REQUESTED],
+        BookingStatus.CONFIRMED,
+        actor,
+        "Approved",
+        decided_by=actor,
+        decided_at=timezone.now(),
+    )
+    _tell_company(booking, "confirmed", gettext_lazy("Booking confirmed: %(resource)s"))
+    return booking
+
+
+@transaction.atomic
+def reject(booking: Booking, actor, reason: str = "") -> Booking:
+    booking = _transition(
+        booking,
+        [BookingStatus.REQUESTED],
+        BookingStatus.REJECTED,
+        actor,
+        "Rejected",
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decision_note=reason[:300],
+    )
+    _tell_company(booking, "rejected", gettext_lazy("Booking not accepted: %(resource)s"))
+    return booking
+
+
+def _party(actor, booking: Booking) -> str:
+    if getattr(actor, "is_company_user", False):
+        return Booking.CancelledBy.COMPANY
+    if booking.resource.facility.managers.filter(pk=getattr(actor, "pk", None)).exists():
+        return Booking.CancelledBy.FACILITY
+    return Booking.CancelledBy.AGENCY
+
+
+@transaction.atomic
+def cancel(booking: Booking, actor, now=None, reason: str = "") -> Booking:
+    """Cancel under the policy: free while requested or early enough, else the late fee.
+
+    A cancellation by the facility (or the agency on its behalf) costs the company nothing.
+    """
+    now = now or timezone.now()
+    if booking.status in ACTIVE_STATUSES and booking.start <= now:
+        raise StaleState(
+            _("This booking has started; it can no longer be cancelled."), code="started"
+        )
+    party = _party(actor, booking)
+    fee = (
+        pricing.cancellation_fee(booking, now)
+        if party == Booking.CancelledBy.COMPANY
+        else Decimal("0.00")
+    )
+    booking = _transition(
+        booking,
+        ACTIVE_STATUSES,
+        BookingStatus.CANCELLED,
+        actor,
+        "Cancelled",
+        cancelled_by=actor if getattr(actor, "is_authenticated", False) else None,
+        cancelled_by_party=party,
+        cancelled_at=now,
+        cancellation_fee=fee,
+        decision_note=reason[:300],
+    )
+    _tell_company(booking, "cancelled", gettext_lazy("Booking cancelled: %(resource)s"))
+    return booking
+
+
+@transaction.atomic
+def mark_no_show(booking: Booking, actor, now=None) -> Booking:
+    now = now or timezone.now()
+    if booking.start > now:
+        raise StaleState(
+            _("A no-show can only be recorded once the booking has started."), code="not_started"
+        )
+    return _transition(
+        booking, [BookingStatus.CONFIRMED], BookingStatus.NO_SHOW, actor, "No-show", used_minutes=0
+    )
+
+
+@transaction.atomic
+def record_usage(booking: Booking, actor, used_minutes: int, note: str = "", now=None) -> Booking:
+    """Record what was used and complete the booking (the booked amount is invoiced)."""
+    now = now or timezone.now()
+    if booking.start > now:
+        raise StaleState(
+            _("Usage can only be recorded once the booking has started."), code="not_started"
+        )
+    if used_minutes < 0:
+        raise _error("used_minutes", _("Give a number of minutes of zero or more."), "invalid")
+    return _transition(
+        booking,
+        [BookingStatus.CONFIRMED, BookingStatus.COMPLETED],
+        BookingStatus.COMPLETED,
+        actor,
+        "Usage recorded",
+        used_minutes=used_minutes,
+        usage_note=note[:300],
+    )
+
+
+def complete_past_bookings(now=None) -> int:
+    """Confirmed bookings whose end has passed become completed (run daily by the worker)."""
+    now = now or timezone.now()
+    return Booking.objects.filter(
+        status=BookingStatus.CONFIRMED, end__lte=now - dt.timedelta(days=1)
+    ).update(status=BookingStatus.COMPLETED, updated_at=now)
+
+
+@transaction.atomic
+def grant_certificate(company, resource, actor, valid_until=None) -> CompanyCertificate:
+    certificate, _created = CompanyCertificate.objects.update_or_create(
+        company=company,
+        resource=resource,
+        defaults={
+            "valid_until": valid_until,
+            "granted_by": actor if getattr(actor, "is_authenticated", False) else None,
+        },
+    )
+    audit.record(certificate, AuditEvent.Action.UPDATE, actor, message="Certificate granted")
+    return certificate
+
+
+# --- calendar feeds -------------------------------------------------------------------
+
+
+def feed_for(user) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+@transaction.atomic
+def renew_user_feed(user) -> CalendarFeed:
+    """A new secret: the old feed URL stops working at once."""
+    feed = feed_for(user)
+    from schakel.facilities.models import new_token
+
+    feed.token = new_token()
+    feed.renewed_at = timezone.now()
+    feed.save(update_fields=["token", "renewed_at"])
+    audit.record(feed, AuditEvent.Action.UPDATE, user, message="Calendar feed renewed")
+    return feed
+
+
+@transaction.atomic
+def renew_resource_feed(resource: Resource, actor) -> Resource:
+    from schakel.facilities.models import new_token
+
+    resource.ics_token = new_token()
+    resource.save(update_fields=["ics_token", "updated_at"])
+    audit.record(resource, AuditEvent.Action.UPDATE, actor, message="Calendar feed renewed")
+    return resource
+
+
+# --- leases ---------------------------------------------------------------------------
+
+
+def _lease_errors(unit, company, starts_on, ends_on, exclude_id=None) -> dict:
+    errors = {}
+    if not unit.is_leasable:
+        errors["unit"] = _("This unit is not leased by the month.")
+    if ends_on < starts_on:
+        errors["ends_on"] = _("The end date must not be before the start date.")
+    return errors
+
+
+def stay_months(company, centre: Facility, exclude_id=None) -> int:
+    """Months `company` leases units in `centre` (past and future; overlaps count once)."""
+    leases = Lease.objects.holding().filter(company=company, unit__facility=centre)
+    if exclude_id:
+        leases = leases.exclude(pk=exclude_id)
+    periods = sorted(leases.values_list("starts_on", "ends_on"))
+    return _months_of(periods)
+
+
+def _months_of(periods) -> int:
+    merged: list[list[dt.date]] = []
+    for first, last in sorted(periods):
+        if merged and first <= merged[-1][1] + dt.timedelta(days=1):
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    return sum(months_between(first, last) for first, last in merged)
+
+
+def create_lease(
+    unit: Resource,
+    company: Organisation,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    monthly_rent: Decimal,
+    actor,
+    deposit: Decimal = Decimal("0"),
+    note: str = "",
+    waiting_entry: WaitingListEntry | None = None,
+) -> Lease:
+    """Lease `unit` to `company`; refuses overlapping leases and a stay beyond the maximum."""
+    with transaction.atomic():
+        unit = _lock(unit)
+        errors = _lease_errors(unit, company, starts_on, ends_on)
+        if errors:
+            raise ValidationError(errors, code="invalid")
+        taken = list(
+            Lease.objects.holding()
+            .filter(unit=unit, starts_on__lte=ends_on, ends_on__gte=starts_on)
+            .values_list("starts_on", "ends_on")
+        )
+        if taken:
+            raise BookingConflict(
+                taken, gettext_lazy("The unit is already leased for (part of) this period.")
+            )
+        centre = unit.facility
+        if centre.starter_max_stay_months:
+            existing = Lease.objects.holding().filter(company=company, unit__facility=centre)
+            total = _months_of(
+                list(existing.values_list("starts_on", "ends_on")) + [(starts_on, ends_on)]
+            )
+            if total > centre.starter_max_stay_months:
+                raise _error(
+                    "ends_on",
+                    _(
+                        "This lease would bring the company's stay in %(centre)s to %(total)s "
+                        "months; starters may stay at most %(max)s months."
+                    )
+                    % {
+                        "centre": centre.name,
+                        "total": total,
+                        "max": centre.starter_max_stay_months,
+                    },
+                    "max_stay",
+                )
+        lease = Lease(
+            unit=unit,
+            company=company,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            monthly_rent=monthly_rent,
+            deposit=deposit,
+            note=note,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        lease.full_clean()
+        try:
+            with transaction.atomic():
+                lease.save()
+        except IntegrityError as exc:
+            if "facilities_lease_no_overlap" in str(exc):
+                raise BookingConflict([(starts_on, ends_on)])
+            raise
+        audit.record_create(lease, actor)
+        add_timeline_entry(
+            company,
+            Activity.Kind.LEASE,
+            _("Lease of %(unit)s in %(centre)s from %(start)s to %(end)s")
+            % {
+                "unit": unit.name,
+                "centre": centre.name,
+                "start": formats.date_format(starts_on, "SHORT_DATE_FORMAT"),
+                "end": formats.date_format(ends_on, "SHORT_DATE_FORMAT"),
+            },
+            actor=actor,
+            link_url=reverse("facilities:lease_list"),
+            is_internal=False,
+        )
+        entry = waiting_entry or (
+            WaitingListEntry.objects.filter(
+                centre=centre,
+                company=company,
+                unit_kind=unit.kind,
+                status__in=[WaitingStatus.WAITING, WaitingStatus.OFFERED],
+            ).first()
+        )
+        if entry is not None:
+            WaitingListEntry.objects.filter(pk=entry.pk).update(
+                status=WaitingStatus.PLACED, offered_unit=unit, updated_at=timezone.now()
+            )
+            audit.record(
+                entry, AuditEvent.Action.UPDATE, actor, changes={"status": [entry.status, "placed"]}
+            )
+    return lease
+
+
+@transaction.atomic
+def terminate_lease(lease: Lease, ends_on: dt.date, actor) -> Lease:
+    """End a lease early (the unit is free from the next day); proposes waiting-list candidates."""
+    if ends_on < lease.starts_on or ends_on > lease.ends_on:
+        raise _error(
+            "ends_on", _("The new end must lie between the start and the current end."), "invalid"
+        )
+    before = audit.snapshot(lease)
+    won = Lease.objects.filter(pk=lease.pk, status=LeaseStatus.SIGNED).update(
+        status=LeaseStatus.TERMINATED, ends_on=ends_on, updated_at=timezone.now()
+    )
+    if not won:
+        raise StaleState(_("This lease was already ended."), code="stale_state")
+    lease.refresh_from_db()
+    audit.record_update(lease, before, actor, "Terminated")
+    add_timeline_entry(
+        lease.company,
+        Activity.Kind.LEASE,
+        _("Lease of %(unit)s ends on %(end)s")
+        % {"unit": lease.unit.name, "end": formats.date_format(ends_on, "SHORT_DATE_FORMAT")},
+        actor=actor,
+        is_internal=False,
+    )
+    return lease
+
+
+def lease_warnings(today: dt.date | None = None, facilities=None) -> list[dict]:
+    """Leases ending, or maximum stays running out, within the centre's warning window."""
+    today = today or timezone.localdate()
+    leases = Lease.objects.current_on(today).select_related("unit__facility", "company")
+    if facilities is not None:
+        leases = leases.filter(unit__facility__in=facilities)
+    warnings = []
+    for lease in leases.filter(ends_on__gte=today):
+        centre = lease.unit.facility
+        horizon = today + dt.timedelta(days=centre.lease_warning_days)
+        if lease.ends_on <= horizon:
+            warnings.append(
+                {
+                    "lease": lease,
+                    "kind": "lease_ends",
+                    "date": lease.ends_on,
+                    "days": (lease.ends_on - today).days,
+                }
+            )
+        if centre.starter_max_stay_months:
+            first = (
+                Lease.objects.holding()
+                .filter(company=lease.company, unit__facility=centre)
+                .order_by("starts_on")
+                .values_list("starts_on", flat=True)
+                .first()
+            )
+            # The day the maximum stay runs out when the company stays without a break.
+            limit = _add_months(first, centre.starter_max_stay_months) - dt.timedelta(days=1)
+            if limit <= horizon:
+                warnings.append(
+                    {
+                        "lease": lease,
+                        "kind": "max_stay",
+                        "date": limit,
+                        "days": (limit - today).days,
+                    }
+                )
+    return sorted(warnings, key=lambda w: w["date"])
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    import calendar
+
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# --- waiting list ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_to_waiting_list(
+    centre: Facility, company, unit_kind: str, actor, needs: str = "", **fields
+):
+    if centre.kind != FacilityKind.BUSINESS_CENTRE:
+        raise _error("centre", _("Only business centres keep a waiting list."), "invalid")
+    if unit_kind not in [k.value for k in UNIT_KINDS]:
+        raise _error("unit_kind", _("Choose an office, workshop or lab."), "invalid")
+    entry = WaitingListEntry(
+        centre=centre, company=company, unit_kind=unit_kind, needs=needs, **fields
+    )
+    entry.full_clean()
+    entry.save()
+    audit.record_create(entry, actor)
+    add_timeline_entry(
+        company,
+        Activity.Kind.LEASE,
+        _("On the waiting list of %(centre)s for a %(kind)s")
+        % {"centre": centre.name, "kind": entry.get_unit_kind_display()},
+        actor=actor,
+        is_internal=False,
+    )
+    return entry
+
+
+def free_from(unit: Resource, today: dt.date | None = None) -> dt.date:
+    """The first day from `today` on which no lease holds the unit."""
+    day = today or timezone.localdate()
+    for starts_on, ends_on in (
+        Lease.objects.holding()
+        .filter(unit=unit, ends_on__gte=day)
+        .order_by("starts_on")
+        .values_list("starts_on", "ends_on")
+    ):
+        if starts_on > day:
+            break
+        day = max(day, ends_on + dt.timedelta(days=1))
+    return day
+
+
+def candidates_for(unit: Resource, today: dt.date | None = None, limit: int = 10):
+    """Waiting companies for `unit`'s centre and type whose needs it meets, in list order."""
+    entries = (
+        WaitingListEntry.objects.filter(
+            centre=unit.facility, unit_kind=unit.kind, status=WaitingStatus.WAITING
+        )
+        .select_related("company")
+        .in_order()
+    )
+    if unit.floor_area_m2 is not None:
+        entries = entries.filter(
+            Q(min_area_m2__isnull=True) | Q(min_area_m2__lte=unit.floor_area_m2)
+        )
+    if unit.monthly_price is not None:
+        entries = entries.filter(
+            Q(max_monthly_rent__isnull=True) | Q(max_monthly_rent__gte=unit.monthly_price)
+        )
+    return list(entries[:limit])
+
+
+@transaction.atomic
+def offer_unit(entry: WaitingListEntry, unit: Resource, actor) -> WaitingListEntry:
+    won = WaitingListEntry.objects.filter(pk=entry.pk, status=WaitingStatus.WAITING).update(
+        status=WaitingStatus.OFFERED, offered_unit=unit, updated_at=timezone.now()
+    )
+    if not won:
+        raise StaleState(_("This company is no longer waiting."), code="stale_state")
+    entry.refresh_from_db()
+    audit.record(
+        entry,
+        AuditEvent.Action.UPDATE,
+        actor,
+        changes={"status": ["waiting", "offered"], "offered_unit": [None, str(unit)]},
+    )
+    return entry
+
+
+@transaction.atomic
+def withdraw(entry: WaitingListEntry, actor) -> WaitingListEntry:
+    won = WaitingListEntry.objects.filter(
+        pk=entry.pk, status__in=[WaitingStatus.WAITING, WaitingStatus.OFFERED]
+    ).update(status=WaitingStatus.WITHDRAWN, updated_at=timezone.now())
+    if not won:
+        raise StaleState(_("This entry is no longer on the list."), code="stale_state")
+    entry.refresh_from_db()
+    audit.record(
+        entry, AuditEvent.Action.UPDATE, actor, changes={"status": ["waiting", "withdrawn"]}
+    )
+    return entry
+
+
+# --- the catalogue --------------------------------------------------------------------
+
+_OFFERING_KIND = {
+    FacilityKind.TEST_FACILITY: "test_facility",
+    FacilityKind.BUSINESS_CENTRE: "workspace",
+    FacilityKind.TERMINAL: "terminal",
+}
+_RESOURCE_OFFERING_KIND = {
+    ResourceKind.EQUIPMENT: "equipment",
+    ResourceKind.TEST_SPACE: "test_facility",
+    ResourceKind.BERTH: "terminal",
+    ResourceKind.TRUCK_DOCK: "terminal",
+    ResourceKind.STORAGE: "terminal",
+}
+
+
+def offering_kind_for(obj) -> str:
+    if isinstance(obj, Facility):
+        return _OFFERING_KIND[obj.kind]
+    return _RESOURCE_OFFERING_KIND.get(obj.kind, "workspace")
+
+
+def sync_offering(obj, actor=None):
+    """Create or update the catalogue offering of a facility or resource (same id, operator as
+    provider) so the catalogue and the matching engine know it."""
+    from schakel.catalog import services as catalog_services
+    from schakel.catalog.models import Offering
+
+    facility = obj if isinstance(obj, Facility) else obj.facility
+    offering = obj.offering or Offering.objects.filter(external_id=obj.external_id).first()
+    before = audit.snapshot(offering) if offering else None
+    if offering is None:
+        offering = Offering(external_id=obj.external_id)
+    offering.kind = offering_kind_for(obj)
+    offering.provider = facility.operator
+    if isinstance(obj, Resource):
+        title = f"{obj.name} ({facility.name})"
+    else:
+        title = obj.name
+    if not offering.title_nl:
+        offering.title_nl = title[:300]
+    if not offering.description_nl and not offering.description_en:
+        offering.description_nl = obj.description or facility.description or title
+    if facility.municipality_id and not offering.municipality_id:
+        offering.municipality_id = facility.municipality_id
+    offering.is_archived = not (obj.is_active and facility.is_active)
+    with transaction.atomic():
+        catalog_services.save_offering(offering, actor, before)
+        if obj.offering_id != offering.pk:
+            type(obj).objects.filter(pk=obj.pk).update(offering=offering)
+            obj.offering = offering
+    return offering
