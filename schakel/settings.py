@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "schakel.register",
     "schakel.catalog",
     "schakel.support",
+    "schakel.facilities",
     "schakel.portal",
 ]
 

@@ -8,6 +8,7 @@ api_v1 = [
     path("", include("schakel.catalog.api.urls")),
     path("", include("schakel.places.api.urls")),
     path("support/", include("schakel.support.api.urls")),
+    path("", include("schakel.facilities.api.urls")),
 ]
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("schakel.accounts.urls")),
     path("register/", include("schakel.register.urls")),
     path("support/", include("schakel.support.urls")),
+    path("facilities/", include("schakel.facilities.urls")),
     path("catalog/", include("schakel.catalog.urls")),
     path("places/", include("schakel.places.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
