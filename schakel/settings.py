@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "schakel.support",
     "schakel.facilities",
     "schakel.portal",
+    "schakel.funding",
 ]
 
 MIDDLEWARE = [

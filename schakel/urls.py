@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("schakel.places.api.urls")),
     path("support/", include("schakel.support.api.urls")),
     path("", include("schakel.facilities.api.urls")),
+    path("funding/", include("schakel.funding.api.urls")),
 ]
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("register/", include("schakel.register.urls")),
     path("support/", include("schakel.support.urls")),
     path("facilities/", include("schakel.facilities.urls")),
+    path("funding/", include("schakel.funding.urls")),
     path("catalog/", include("schakel.catalog.urls")),
     path("places/", include("schakel.places.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
