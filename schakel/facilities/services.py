@@ -87,7 +87,7 @@ class StaleState(ValidationError):
     pass
 
 
-def _error(field_name: str, message, code: str) -> ValidationError:
+def field_error(field_name: str, message, code: str) -> ValidationError:
     """A field error with a stable code (the API returns the code, pages the message)."""
     return ValidationError({field_name: ValidationError(message, code=code)})
 
@@ -179,11 +179,11 @@ def resolve_company(user, company_id=None, acting_company=None) -> Organisation:
             company = allowed.order_by("name").first()
             if company is not None:
                 return company
-        raise _error("company", _("Say which company the booking is for."), "company_required")
+        raise field_error("company", _("Say which company the booking is for."), "company_required")
     try:
         return allowed.get(pk=int(company_id))
     except (Organisation.DoesNotExist, ValueError, TypeError):
-        raise _error("company", _("You cannot book for this company."), "company_not_allowed")
+        raise field_error("company", _("You cannot book for this company."), "company_not_allowed")
 
 
 # --- booking rules --------------------------------------------------------------------
@@ -191,13 +191,13 @@ def resolve_company(user, company_id=None, acting_company=None) -> Organisation:
 
 def _aware(value: dt.datetime, name: str) -> dt.datetime:
     if not isinstance(value, dt.datetime):
-        raise _error(name, _("Give a date and time."), "invalid")
+        raise field_error(name, _("Give a date and time."), "invalid")
     if timezone.is_naive(value):
         # Times without an offset are Brussels wall-clock times.
         try:
             value = timezone.make_aware(value, availability.local_zone())
         except Exception:
-            raise _error(name, _("This local time does not exist."), "invalid")
+            raise field_error(name, _("This local time does not exist."), "invalid")
     return value.astimezone(dt.UTC)
 
 
@@ -206,40 +206,40 @@ def validate_period(resource: Resource, start, end, now=None, places: int = 1):
     now = now or timezone.now()
     start, end = _aware(start, "start"), _aware(end, "end")
     if not resource.is_bookable or not resource.is_active or not resource.facility.is_active:
-        raise _error("resource", _("This resource cannot be booked."), "not_bookable")
+        raise field_error("resource", _("This resource cannot be booked."), "not_bookable")
     if end <= start:
-        raise _error("end", _("The end must be after the start."), "end_before_start")
+        raise field_error("end", _("The end must be after the start."), "end_before_start")
     if start < now:
-        raise _error("start", _("The start lies in the past."), "in_the_past")
+        raise field_error("start", _("The start lies in the past."), "in_the_past")
     duration = end - start
     if duration < dt.timedelta(minutes=resource.min_booking_minutes):
-        raise _error(
+        raise field_error(
             "end",
             _("A booking lasts at least %(minutes)s minutes.")
             % {"minutes": resource.min_booking_minutes},
             "too_short",
         )
     if duration > dt.timedelta(hours=resource.max_booking_hours):
-        raise _error(
+        raise field_error(
             "end",
             _("A booking lasts at most %(hours)s hours.") % {"hours": resource.max_booking_hours},
             "too_long",
         )
     if start > now + dt.timedelta(days=resource.booking_horizon_days):
-        raise _error(
+        raise field_error(
             "start",
             _("Bookings open at most %(days)s days ahead.")
             % {"days": resource.booking_horizon_days},
             "too_far_ahead",
         )
     if places < 1 or places > resource.capacity:
-        raise _error(
+        raise field_error(
             "places",
             _("Choose between 1 and %(capacity)s places.") % {"capacity": resource.capacity},
             "places",
         )
     if not availability.is_within_opening_hours(resource, start, end):
-        raise _error(
+        raise field_error(
             "start",
             _(
                 "The period lies (partly) outside the opening hours, "
@@ -397,7 +397,7 @@ def create_recurring(
 ) -> list[Booking]:
     """Book the same slot weekly for `weeks` weeks: all of them, or none (RecurringConflict)."""
     if not 1 <= weeks <= MAX_RECURRING_WEEKS:
-        raise _error(
+        raise field_error(
             "weeks",
             _("Repeat between 1 and %(max)s weeks.") % {"max": MAX_RECURRING_WEEKS},
             "weeks",
@@ -566,7 +566,7 @@ def record_usage(booking: Booking, actor, used_minutes: int, note: str = "", now
             _("Usage can only be recorded once the booking has started."), code="not_started"
         )
     if used_minutes < 0:
-        raise _error("used_minutes", _("Give a number of minutes of zero or more."), "invalid")
+        raise field_error("used_minutes", _("Give a number of minutes of zero or more."), "invalid")
     return _transition(
         booking,
         [BookingStatus.CONFIRMED, BookingStatus.COMPLETED],
@@ -695,7 +695,7 @@ def create_lease(
                 list(existing.values_list("starts_on", "ends_on")) + [(starts_on, ends_on)]
             )
             if total > centre.starter_max_stay_months:
-                raise _error(
+                raise field_error(
                     "ends_on",
                     _(
                         "This lease would bring the company's stay in %(centre)s to %(total)s "
@@ -763,7 +763,7 @@ def create_lease(
 def terminate_lease(lease: Lease, ends_on: dt.date, actor) -> Lease:
     """End a lease early (the unit is free from the next day); proposes waiting-list candidates."""
     if ends_on < lease.starts_on or ends_on > lease.ends_on:
-        raise _error(
+        raise field_error(
             "ends_on", _("The new end must lie between the start and the current end."), "invalid"
         )
     before = audit.snapshot(lease)
@@ -843,9 +843,9 @@ def add_to_waiting_list(
     centre: Facility, company, unit_kind: str, actor, needs: str = "", **fields
 ):
     if centre.kind != FacilityKind.BUSINESS_CENTRE:
-        raise _error("centre", _("Only business centres keep a waiting list."), "invalid")
+        raise field_error("centre", _("Only business centres keep a waiting list."), "invalid")
     if unit_kind not in [k.value for k in UNIT_KINDS]:
-        raise _error("unit_kind", _("Choose an office, workshop or lab."), "invalid")
+        raise field_error("unit_kind", _("Choose an office, workshop or lab."), "invalid")
     entry = WaitingListEntry(
         centre=centre, company=company, unit_kind=unit_kind, needs=needs, **fields
     )

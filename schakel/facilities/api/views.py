@@ -73,9 +73,8 @@ def parse_moment(value: str | None, name: str, default: dt.datetime) -> dt.datet
     if moment is None:
         day = parse_date(value)
         if day is None:
-            raise ValidationError(
-                {name: _("Give an ISO-8601 date or date-time, e.g. 2026-05-04T09:00.")},
-                code="invalid",
+            raise services.field_error(
+                name, _("Give an ISO-8601 date or date-time, e.g. 2026-05-04T09:00."), "invalid"
             )
         moment = dt.datetime.combine(day, dt.time(0, 0))
     if timezone.is_naive(moment):
@@ -111,11 +110,12 @@ class ResourceViewSet(CodedErrorsMixin, viewsets.ReadOnlyModelViewSet):
             start = parse_moment(request.query_params.get("from"), "from", timezone.now())
             end = parse_moment(request.query_params.get("to"), "to", start + dt.timedelta(days=7))
             if end <= start:
-                raise ValidationError({"to": _("`to` must be after `from`.")}, code="invalid")
+                raise services.field_error("to", _("`to` must be after `from`."), "invalid")
             if end - start > dt.timedelta(days=MAX_AVAILABILITY_DAYS):
-                raise ValidationError(
-                    {"to": _("Ask for at most %(days)s days.") % {"days": MAX_AVAILABILITY_DAYS}},
-                    code="too_long",
+                raise services.field_error(
+                    "to",
+                    _("Ask for at most %(days)s days.") % {"days": MAX_AVAILABILITY_DAYS},
+                    "too_long",
                 )
         except ValidationError as exc:
             raise as_drf_validation_error(exc)
@@ -176,7 +176,7 @@ class BookingViewSet(
         resource = Resource.objects.visible_to(user).filter(pk=values["resource"]).first()
         if resource is None:
             raise as_drf_validation_error(
-                ValidationError({"resource": _("No such resource.")}, code="does_not_exist")
+                services.field_error("resource", _("No such resource."), "does_not_exist")
             )
         try:
             company = services.resolve_company(
