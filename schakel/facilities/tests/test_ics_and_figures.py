@@ -124,7 +124,8 @@ def test_utilisation_revenue_and_clusters(now, machine, sme, company_b, staff_us
         Decimal("8.0"),
     )
     # the half day (SME 140) plus half of the 2-hour booking (SME 80) as a late fee
-    assert done.amount_excl_vat == Decimal("140.00") and fee == Decimal("40.00")
+    assert done.amount_excl_vat == Decimal("140.00")
+    assert fee == Decimal("40.00")
     assert money == [
         {
             "facility_id": machine.facility_id,
@@ -151,4 +152,5 @@ def test_usage_export_has_enterprise_numbers_and_vat(
     assert rows[1][1:5] == ["Alfa Metaal", "0417.497.106", "Circular Materials Center", "Extruder"]
     assert rows[1][-3:] == ["80.00", "16.80", "96.80"]
     xlsx = client.get("/facilities/manage/export.xlsx?start=2026-03-01&end=2026-03-31")
-    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert xlsx.status_code == 200
+    assert xlsx.content[:2] == b"PK"

@@ -1,6 +1,5 @@
 """The pages: render for each role, book through the form, see a conflict, events JSON."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -24,14 +23,16 @@ def test_company_books_through_the_form_and_sees_a_conflict(
         url + "quote/",
         {"start": "2026-03-03T09:00", "end": "2026-03-03T13:00", "places": 1, "weeks": 1},
     )
-    assert "140,00" in quote.content.decode() and "169,40" in quote.content.decode()
+    assert "140,00" in quote.content.decode()
+    assert "169,40" in quote.content.decode()
 
     booked = client.post(
         url + "book/",
         {"start": "2026-03-03T09:00", "end": "2026-03-03T13:00", "places": 1, "weeks": 1},
     )
     booking = Booking.objects.get()
-    assert booked.status_code == 302 and booked.url == f"/facilities/bookings/{booking.pk}/"
+    assert booked.status_code == 302
+    assert booked.url == f"/facilities/bookings/{booking.pk}/"
 
     again = client.post(
         url + "book/",
@@ -44,7 +45,8 @@ def test_company_books_through_the_form_and_sees_a_conflict(
     cancelled = client.post(f"/facilities/bookings/{booking.pk}/cancel/", {"reason": ""})
     assert cancelled.status_code == 302
     booking.refresh_from_db()
-    assert booking.status == "cancelled" and booking.cancellation_fee == Decimal("70.00")
+    assert booking.status == "cancelled"
+    assert booking.cancellation_fee == Decimal("70.00")
 
 
 def test_staff_books_for_a_company_by_enterprise_number(now, client, machine, sme, staff_user):
@@ -145,7 +147,8 @@ def test_catalogue_offering_shows_the_next_free_slot(now, client, machine):
 
     response = client.get(f"/catalog/{offering.external_id}/")
 
-    assert offering.kind == "equipment" and offering.provider == machine.facility.operator
+    assert offering.kind == "equipment"
+    assert offering.provider == machine.facility.operator
     assert response.status_code == 200
     # open at 08:00, and the machine needs 15 minutes of set-up
     assert "maandag 02/03/2026 08:15" in response.content.decode()
