@@ -145,7 +145,7 @@ class Organisation(TimeStampedModel):
         unique=True,
         help_text=_("Stable id used in the open catalogue format."),
     )
-    legal_form = models.CharField(_("legal form"), max_length=60, blank=True)
+    legal_form = models.CharField(_("legal form"), max_length=150, blank=True)
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("general e-mail"), blank=True)
