@@ -401,7 +401,7 @@ class _Importer:
         street, zipcode, muni_nl, muni_fr = self.seats[digits]
         values = {
             "name": name,
-            "legal_form": self.legal_forms.get(row["JuridicalForm"].strip(), "")[:60],
+            "legal_form": self.legal_forms.get(row["JuridicalForm"].strip(), "")[:150],
             "street": street,
             "postal_code": zipcode,
             "municipality": None,
