@@ -44,7 +44,8 @@ class Form(forms.Form):
             if isinstance(widget, (forms.CheckboxInput,)):
                 css = "form-check-input"
             elif isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
-                css = "form-check-input me-1"
+                # Their attrs land on the wrapper too; support.css styles the inputs.
+                continue
             elif isinstance(widget, forms.Select):
                 css = "form-select"
             else:
@@ -279,9 +280,7 @@ class ReferralForm(Form):
         ).exclude(type=OrganisationType.COMPANY)
         if question.attachments.exists():
             self.fields["attachments"].queryset = question.attachments.all()
-            self.fields["attachments"].widget = forms.CheckboxSelectMultiple(
-                attrs={"class": "form-check-input me-1"}
-            )
+            self.fields["attachments"].widget = forms.CheckboxSelectMultiple()
             self.fields["attachments"].widget.choices = self.fields["attachments"].choices
         else:
             # Nothing to choose: no empty "share these attachments" heading.
