@@ -66,7 +66,13 @@ def test_demo_loads_partners_companies_and_one_login_per_role():
     assert not companies.filter(municipality=None).exists()
     # and the four logins
     roles = dict(User.objects.values_list("username", "role"))
-    assert roles == {"admin": "admin", "staff": "staff", "partner": "partner", "company": "company"}
+    assert roles == {
+        "admin": "admin",
+        "staff": "staff",
+        "partner": "partner",
+        "company": "company",
+        "facility": "staff",  # the facility manager (facilities demo)
+    }
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="partner").partner_organisation == sirris
     company_user = User.objects.get(username="company")
@@ -89,7 +95,7 @@ def test_second_run_adds_nothing():
     # then
     assert counts() == before
     assert before["companies"] == 50
-    assert before["users"] == 4
+    assert before["users"] == 5
     assert before["mandates"] == 2
 
 
