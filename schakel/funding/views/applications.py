@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -190,7 +191,7 @@ def application_detail(request, pk):
         context["criteria"] = list(application.call.criteria.all())
         context["entries"] = application.ledger_entries.select_related(
             "created_by", "reverses"
-        ).prefetch_related("reversed_by")
+        ).annotate(is_reversed=Exists(LedgerEntry.objects.filter(reverses=OuterRef("pk"))))
         context["history"] = audit.events_for(application)[:30]
     if application.is_draft:
         context["document_form"] = DocumentForm(
