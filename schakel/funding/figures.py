@@ -179,7 +179,7 @@ def compute(programme: Programme) -> Dashboard:
     return Dashboard(
         programme=programme,
         envelope=envelope,
-        allocated=programme.allocated_eur,
+        allocated=sum((row["budget"] for row in by_call), ZERO),
         committed=committed,
         paid=paid,
         remaining=envelope - committed,
