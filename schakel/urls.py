@@ -10,6 +10,7 @@ api_v1 = [
     path("support/", include("schakel.support.api.urls")),
     path("", include("schakel.facilities.api.urls")),
     path("funding/", include("schakel.funding.api.urls")),
+    path("", include("schakel.matching.api.urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("facilities/", include("schakel.facilities.urls")),
     path("funding/", include("schakel.funding.urls")),
     path("catalog/", include("schakel.catalog.urls")),
+    path("match/", include("schakel.matching.urls")),
     path("places/", include("schakel.places.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
