@@ -8,13 +8,16 @@ booking across the change to or from summer time keeps its real duration.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connections
+from django.db.models import FloatField, Func
 
-from schakel.facilities.models import ACTIVE_STATUSES, Booking, BookingStatus, Closure, Resource
+from schakel.facilities.models import ACTIVE_STATUSES, Booking, Closure, Resource
 
 Interval = tuple[dt.datetime, dt.datetime]
 
@@ -165,8 +168,46 @@ def is_within_opening_hours(resource: Resource, start: dt.datetime, end: dt.date
     return len(intervals) == 1 and intervals[0][0] <= start and intervals[0][1] >= end
 
 
+class Epoch(Func):
+    """Seconds since 1970 (UTC) of a datetime column, as a float, computed by the database:
+    reading 20,000 timestamps as numbers is several times faster than as datetimes."""
+
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        # EXTRACT gives numeric (read as Decimal, slowly); a float is what we need.
+        return self.as_sql(
+            compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8"
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Stored as UTC text; julianday keeps sub-second precision.
+        return self.as_sql(
+            compiler,
+            connection,
+            template="ROUND((julianday(%(expressions)s) - 2440587.5) * 86400.0, 3)",
+        )
+
+
+def _epoch(moment: dt.datetime) -> float:
+    return moment.timestamp()
+
+
+def _moment(seconds: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(seconds, dt.UTC)
+
+
 def busy_rows(resource: Resource, start: dt.datetime, end: dt.datetime, exclude_id=None):
     """(blocked_start, blocked_end, places, status, company_id, id) of active bookings in range."""
+    return [
+        (_moment(row[0]), _moment(row[1]), *row[2:])
+        for row in busy_epochs(resource, start, end, exclude_id)
+    ]
+
+
+def busy_epochs(resource: Resource, start: dt.datetime, end: dt.datetime, exclude_id=None):
+    """As `busy_rows`, with the blocked period in epoch seconds (the fast path: the rows are
+    read straight from the cursor, without the ORM's per-row converters)."""
     qs = Booking.objects.filter(
         resource_id=resource.pk,
         status__in=ACTIVE_STATUSES,
@@ -175,46 +216,60 @@ def busy_rows(resource: Resource, start: dt.datetime, end: dt.datetime, exclude_
     )
     if exclude_id:
         qs = qs.exclude(pk=exclude_id)
-    return list(
-        qs.order_by("blocked_start").values_list(
-            "blocked_start", "blocked_end", "places", "status", "company_id", "id"
-        )
+    query = (
+        qs.annotate(bs=Epoch("blocked_start"), be=Epoch("blocked_end"))
+        .order_by("blocked_start")
+        .values_list("bs", "be", "places", "status", "company_id", "id")
     )
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
-def occupancy(
-    rows, start: dt.datetime, end: dt.datetime
-) -> list[tuple[dt.datetime, dt.datetime, int, bool]]:
-    """Step function of places taken in [start, end): (from, to, places, all tentative)."""
-    events: dict[dt.datetime, list[int]] = {}
+def occupancy(rows, start, end):
+    """Step function of places taken in [start, end): (from, to, places, all tentative).
+
+    Works on datetimes or on epoch seconds alike (whatever `rows` and the bounds hold).
+    """
+    events: dict = {}
     for b_start, b_end, places, status, *_ in rows:
         b_start, b_end = max(b_start, start), min(b_end, end)
         if b_start >= b_end:
             continue
-        tentative = 1 if status == BookingStatus.REQUESTED else 0
-        events.setdefault(b_start, [0, 0])
-        events.setdefault(b_end, [0, 0])
-        events[b_start][0] += places
-        events[b_start][1] += tentative * places
-        events[b_end][0] -= places
-        events[b_end][1] -= tentative * places
+        tentative = places if status == "requested" else 0
+        first = events.get(b_start)
+        if first is None:
+            events[b_start] = [places, tentative]
+        else:
+            first[0] += places
+            first[1] += tentative
+        last = events.get(b_end)
+        if last is None:
+            events[b_end] = [-places, -tentative]
+        else:
+            last[0] -= places
+            last[1] -= tentative
     steps = []
     taken = tentative_taken = 0
     moments = sorted(events)
-    for index, moment in enumerate(moments[:-1]):
-        taken += events[moment][0]
-        tentative_taken += events[moment][1]
+    for index in range(len(moments) - 1):
+        moment = moments[index]
+        change = events[moment]
+        taken += change[0]
+        tentative_taken += change[1]
         if taken > 0:
             following = moments[index + 1]
+            all_tentative = tentative_taken == taken
             if (
                 steps
                 and steps[-1][1] == moment
                 and steps[-1][2] == taken
-                and steps[-1][3] == (tentative_taken == taken)
+                and steps[-1][3] == all_tentative
             ):
-                steps[-1] = (steps[-1][0], following, taken, steps[-1][3])
+                steps[-1] = (steps[-1][0], following, taken, all_tentative)
             else:
-                steps.append((moment, following, taken, tentative_taken == taken))
+                steps.append((moment, following, taken, all_tentative))
     return steps
 
 
@@ -239,24 +294,81 @@ def conflicts(resource: Resource, blocked_start, blocked_end, places: int = 1, e
     return [(row[0], row[1]) for row in rows if any(row[0] < e and row[1] > s for s, e in full)]
 
 
-def availability(resource: Resource, start: dt.datetime, end: dt.datetime) -> dict:
-    """Open, busy (booked or tentative) and free periods of `resource` in [start, end)."""
+def _exclusive_steps(rows, start: float, end: float):
+    """Capacity 1: active bookings never overlap (the guarantee), so each is its own step."""
+    steps = []
+    for b_start, b_end, _places, status, *_ in rows:
+        b_start = b_start if b_start > start else start
+        b_end = b_end if b_end < end else end
+        if b_start < b_end:
+            steps.append((b_start, b_end, 1, status == "requested"))
+    return steps
+
+
+def availability(
+    resource: Resource, start: dt.datetime, end: dt.datetime, as_epochs: bool = False
+) -> dict:
+    """Open, busy (booked or tentative) and free periods of `resource` in [start, end).
+
+    Periods are aware datetimes, or epoch seconds with `as_epochs` (the API's fast path).
+    """
     open_intervals = schedule_for(resource).open_intervals(start, end)
-    rows = busy_rows(resource, start, end)
-    steps = occupancy(rows, start, end)
-    busy = [
-        {
-            "start": s,
-            "end": e,
-            "places_taken": taken,
-            "state": "full" if taken >= resource.capacity else "partial",
-            "tentative": tentative,
-        }
-        for s, e, taken, tentative in steps
-    ]
-    full = merge([(s, e) for s, e, taken, _ in steps if taken >= resource.capacity])
-    free = subtract(open_intervals, full)
-    return {"open": open_intervals, "busy": busy, "free": free, "rows": rows}
+    rows = busy_epochs(resource, start, end)
+    if resource.capacity == 1:
+        steps = _exclusive_steps(rows, _epoch(start), _epoch(end))
+        full = merge([(s, e) for s, e, _taken, _tentative in steps])
+    else:
+        steps = occupancy(rows, _epoch(start), _epoch(end))
+        full = merge([(s, e) for s, e, taken, _ in steps if taken >= resource.capacity])
+    open_epochs = [(_epoch(s), _epoch(e)) for s, e in open_intervals]
+    free = subtract(open_epochs, full)
+    convert = (lambda value: value) if as_epochs else _moment
+    return {
+        "open": open_epochs if as_epochs else open_intervals,
+        "busy": [
+            {
+                "start": convert(s),
+                "end": convert(e),
+                "places_taken": taken,
+                "state": "full" if taken >= resource.capacity else "partial",
+                "tentative": tentative,
+            }
+            for s, e, taken, tentative in steps
+        ],
+        "free": [(convert(s), convert(e)) for s, e in free],
+        "rows": [(convert(r[0]), convert(r[1]), *r[2:]) for r in rows],
+    }
+
+
+_OFFSETS: dict[int, tuple[float, str]] = {}
+_DATES: dict[int, str] = {}
+
+
+def iso_local(seconds: float) -> str:
+    """Epoch seconds as ISO-8601 in Brussels time, e.g. 2026-03-03T09:00:00+01:00.
+
+    Fast, for answers with thousands of periods: the offset is looked up once per hour (Brussels
+    changes it only on the hour) and the date text once per day.
+    """
+    bucket = int(seconds // 3600)
+    entry = _OFFSETS.get(bucket)
+    if entry is None:
+        offset = dt.datetime.fromtimestamp(bucket * 3600, local_zone()).utcoffset()
+        minutes = int(offset.total_seconds() // 60)
+        sign = "+" if minutes >= 0 else "-"
+        entry = (
+            offset.total_seconds(),
+            f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}",
+        )
+        _OFFSETS[bucket] = entry
+    local = int(seconds + entry[0])
+    day, rest = divmod(local, 86400)
+    date_text = _DATES.get(day)
+    if date_text is None:
+        date_text = _DATES[day] = time.strftime("%Y-%m-%d", time.gmtime(day * 86400))
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{date_text}T{hours:02d}:{minutes:02d}:{secs:02d}{entry[1]}"
 
 
 def next_free_slot(

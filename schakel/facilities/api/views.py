@@ -119,7 +119,8 @@ class ResourceViewSet(CodedErrorsMixin, viewsets.ReadOnlyModelViewSet):
                 )
         except ValidationError as exc:
             raise as_drf_validation_error(exc)
-        found = availability.availability(resource, start, end)
+        found = availability.availability(resource, start, end, as_epochs=True)
+        fmt = availability.iso_local
         return Response(
             {
                 "resource": resource.pk,
@@ -127,18 +128,18 @@ class ResourceViewSet(CodedErrorsMixin, viewsets.ReadOnlyModelViewSet):
                 "to": iso(end),
                 "capacity": resource.capacity,
                 "timezone": "Europe/Brussels",
-                "open": periods(found["open"]),
+                "open": [{"start": fmt(s), "end": fmt(e)} for s, e in found["open"]],
                 "busy": [
                     {
-                        "start": iso(b["start"]),
-                        "end": iso(b["end"]),
+                        "start": fmt(b["start"]),
+                        "end": fmt(b["end"]),
                         "state": b["state"],
                         "tentative": b["tentative"],
                         "places_taken": b["places_taken"],
                     }
                     for b in found["busy"]
                 ],
-                "free": periods(found["free"]),
+                "free": [{"start": fmt(s), "end": fmt(e)} for s, e in found["free"]],
             }
         )
 
