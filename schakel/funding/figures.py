@@ -96,9 +96,7 @@ def compute(programme: Programme) -> Dashboard:
         .annotate(n=Count("id"))
     )
     approved = dict(
-        Application.objects.filter(
-            call__programme=programme, status=Application.Status.APPROVED
-        )
+        Application.objects.filter(call__programme=programme, status=Application.Status.APPROVED)
         .values_list("call_id")
         .annotate(n=Count("id"))
     )

@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from schakel.core.validators import normalize_enterprise_number
 from schakel.funding.models import (
     Application,
     CostCategory,
@@ -18,7 +19,6 @@ from schakel.funding.models import (
     Indicator,
     LedgerEntry,
 )
-from schakel.core.validators import normalize_enterprise_number
 from schakel.register.models import Organisation, OrganisationType
 
 PARTNER_ROWS = 3
@@ -38,7 +38,9 @@ def _money_field(label, **kwargs):
 def _style(form):
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        if isinstance(
+            widget, (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple)
+        ):
             continue
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"
         widget.attrs.setdefault("class", css)
@@ -75,7 +77,9 @@ class ApplicationForm(forms.Form):
         label=_("Enterprise number of the promoter"), required=False
     )
     title = forms.CharField(label=_("Project title"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
     planned_outputs = forms.CharField(
         label=_("Planned outputs"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -99,7 +103,9 @@ class ApplicationForm(forms.Form):
                 status=Organisation.Status.CEASED
             )
             self.fields["applicant"].widget.attrs["placeholder"] = "0123.456.749"
-            self.fields["applicant"].help_text = _("Staff draft applications on behalf of a promoter.")
+            self.fields["applicant"].help_text = _(
+                "Staff draft applications on behalf of a promoter."
+            )
         labels = dict(CostCategory.choices)
         self.budget_fields = []
         for category in self.programme.eligible_categories or []:
@@ -126,9 +132,11 @@ class ApplicationForm(forms.Form):
             )
             self.fields[name] = _money_field(source_labels[source], help_text=help_text)
             self.financing_fields.append(name)
-        partner_choices = Organisation.objects.exclude(type=OrganisationType.COMPANY).exclude(
-            status=Organisation.Status.CEASED
-        ).order_by("name")
+        partner_choices = (
+            Organisation.objects.exclude(type=OrganisationType.COMPANY)
+            .exclude(status=Organisation.Status.CEASED)
+            .order_by("name")
+        )
         self.partner_fields = []
         for index in range(1, PARTNER_ROWS + 1):
             self.fields[f"partner_{index}"] = forms.ModelChoiceField(
@@ -240,7 +248,9 @@ class DocumentForm(forms.Form):
         super().__init__(*args, **kwargs)
         if required_documents:
             choices = [(n, n) for n in required_documents] + [("", _("— other —"))]
-            self.fields["name"] = forms.ChoiceField(label=_("Document"), choices=choices, required=False)
+            self.fields["name"] = forms.ChoiceField(
+                label=_("Document"), choices=choices, required=False
+            )
             self.fields["other_name"] = forms.CharField(
                 label=_("Name of another document"), max_length=200, required=False
             )
@@ -261,12 +271,16 @@ class DocumentForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    evaluator = forms.ModelChoiceField(label=_("Evaluator"), queryset=get_user_model().objects.none())
+    evaluator = forms.ModelChoiceField(
+        label=_("Evaluator"), queryset=get_user_model().objects.none()
+    )
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
-        users = get_user_model().objects.filter(is_active=True).filter(
-            Q(role__in=["admin", "staff"]) | Q(role="partner")
+        users = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(Q(role__in=["admin", "staff"]) | Q(role="partner"))
         )
         users = users.exclude(partner_organisation=application.applicant).exclude(
             funding_assignments__application=application
@@ -338,7 +352,10 @@ class LedgerForm(forms.Form):
 class DeclarationForm(forms.Form):
     has_conflict = forms.TypedChoiceField(
         label=_("Do you have a conflict of interest with the promoter or a partner?"),
-        choices=[("no", _("No, I have no conflict of interest")), ("yes", _("Yes, I have a conflict of interest"))],
+        choices=[
+            ("no", _("No, I have no conflict of interest")),
+            ("yes", _("Yes, I have a conflict of interest")),
+        ],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
     )
@@ -410,7 +427,9 @@ class OtherAidForm(forms.Form):
     organisation = OrganisationByNumberField(
         label=_("Enterprise number"), queryset=Organisation.objects.companies()
     )
-    granted_on = forms.DateField(label=_("Granted on"), widget=forms.DateInput(attrs={"type": "date"}))
+    granted_on = forms.DateField(
+        label=_("Granted on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     amount_eur = forms.DecimalField(
         label=_("Amount (gross grant equivalent, EUR)"),
         max_digits=15,

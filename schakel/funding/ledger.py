@@ -214,16 +214,27 @@ def commit(application: Application, amount, actor, note: str = "", booked_on=No
             "already_committed",
         )
     _check(call, app, amount, ZERO, amount)
-    entry = _book(call, app, LedgerEntry.Kind.COMMITMENT, amount, actor, committed=amount,
-                  note=note, booked_on=booked_on)
+    entry = _book(
+        call,
+        app,
+        LedgerEntry.Kind.COMMITMENT,
+        amount,
+        actor,
+        committed=amount,
+        note=note,
+        booked_on=booked_on,
+    )
     _sync(application, app)
     return entry
 
 
 def _require_commitment(app: Application):
-    if app.status != Application.Status.APPROVED or not app.ledger_entries.filter(
-        kind=LedgerEntry.Kind.COMMITMENT, reversed_by__isnull=True
-    ).exists():
+    if (
+        app.status != Application.Status.APPROVED
+        or not app.ledger_entries.filter(
+            kind=LedgerEntry.Kind.COMMITMENT, reversed_by__isnull=True
+        ).exists()
+    ):
         raise LedgerError(
             _("This project has no commitment to change or pay from."), "no_commitment"
         )
@@ -236,8 +247,16 @@ def amend(application: Application, amount, actor, note: str = "", booked_on=Non
     call, app = lock(application)
     _require_commitment(app)
     _check(call, app, amount, ZERO, amount)
-    entry = _book(call, app, LedgerEntry.Kind.AMENDMENT, amount, actor, committed=amount,
-                  note=note, booked_on=booked_on)
+    entry = _book(
+        call,
+        app,
+        LedgerEntry.Kind.AMENDMENT,
+        amount,
+        actor,
+        committed=amount,
+        note=note,
+        booked_on=booked_on,
+    )
     _sync(application, app)
     return entry
 
@@ -249,8 +268,16 @@ def decommit(application: Application, amount, actor, note: str = "", booked_on=
     call, app = lock(application)
     _require_commitment(app)
     _check(call, app, -amount, ZERO, amount)
-    entry = _book(call, app, LedgerEntry.Kind.DECOMMITMENT, amount, actor, committed=-amount,
-                  note=note, booked_on=booked_on)
+    entry = _book(
+        call,
+        app,
+        LedgerEntry.Kind.DECOMMITMENT,
+        amount,
+        actor,
+        committed=-amount,
+        note=note,
+        booked_on=booked_on,
+    )
     _sync(application, app)
     return entry
 
@@ -264,15 +291,30 @@ def claim(application: Application, amount, actor, proof, note: str = "", booked
         raise LedgerError(_("A payment claim needs its proof."), "proof_required")
     call, app = lock(application)
     _require_commitment(app)
-    entry = _book(call, app, LedgerEntry.Kind.CLAIM, amount, actor, claimed=amount,
-                  note=note, proof=proof, booked_on=booked_on)
+    entry = _book(
+        call,
+        app,
+        LedgerEntry.Kind.CLAIM,
+        amount,
+        actor,
+        claimed=amount,
+        note=note,
+        proof=proof,
+        booked_on=booked_on,
+    )
     _sync(application, app)
     return entry
 
 
 @transaction.atomic
-def pay(application: Application, amount, actor, claim_entry: LedgerEntry | None = None,
-        note: str = "", booked_on=None):
+def pay(
+    application: Application,
+    amount,
+    actor,
+    claim_entry: LedgerEntry | None = None,
+    note: str = "",
+    booked_on=None,
+):
     """Pay out of the commitment (an advance without claim, or against a claim)."""
     amount = _positive(amount)
     call, app = lock(application)
@@ -294,8 +336,17 @@ def pay(application: Application, amount, actor, claim_entry: LedgerEntry | None
                 {"left": claim_entry.amount_eur - paid_on_claim, "amount": amount},
             )
     _check(call, app, ZERO, amount, amount)
-    entry = _book(call, app, LedgerEntry.Kind.PAYMENT, amount, actor, paid=amount,
-                  note=note, claim=claim_entry, booked_on=booked_on)
+    entry = _book(
+        call,
+        app,
+        LedgerEntry.Kind.PAYMENT,
+        amount,
+        actor,
+        paid=amount,
+        note=note,
+        claim=claim_entry,
+        booked_on=booked_on,
+    )
     _sync(application, app)
     return entry
 
@@ -314,9 +365,10 @@ def reverse(entry: LedgerEntry, actor, note: str = "", booked_on=None) -> Ledger
         raise LedgerError(_("A reversal cannot be reversed."), "reversal_of_reversal")
     if hasattr_reversal(entry):
         raise LedgerError(_("This entry is already reversed."), "already_reversed")
-    if entry.kind == LedgerEntry.Kind.CLAIM and LedgerEntry.objects.filter(
-        claim=entry, reversed_by__isnull=True
-    ).exists():
+    if (
+        entry.kind == LedgerEntry.Kind.CLAIM
+        and LedgerEntry.objects.filter(claim=entry, reversed_by__isnull=True).exists()
+    ):
         raise LedgerError(
             _("Payments were made on this claim; reverse those payments first."),
             "claim_has_payments",
@@ -327,9 +379,19 @@ def reverse(entry: LedgerEntry, actor, note: str = "", booked_on=None) -> Ledger
         -entry.paid_delta_eur,
     )
     _check(call, app, committed, paid, entry.amount_eur)
-    reversal = _book(call, app, LedgerEntry.Kind.REVERSAL, entry.amount_eur, actor,
-                     committed=committed, claimed=claimed, paid=paid, reverses=entry,
-                     note=note or f"reversal of #{entry.pk}", booked_on=booked_on)
+    reversal = _book(
+        call,
+        app,
+        LedgerEntry.Kind.REVERSAL,
+        entry.amount_eur,
+        actor,
+        committed=committed,
+        claimed=claimed,
+        paid=paid,
+        reverses=entry,
+        note=note or f"reversal of #{entry.pk}",
+        booked_on=booked_on,
+    )
     return reversal
 
 

@@ -290,9 +290,7 @@ class Call(TimeStampedModel):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     budget_eur = _money_field(_("budget (EUR)"))
-    max_grant_eur = _money_field(
-        _("maximum grant per project (EUR)"), null=True, blank=True
-    )
+    max_grant_eur = _money_field(_("maximum grant per project (EUR)"), null=True, blank=True)
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(
         _("closes at"), help_text=_("Submissions after this moment are refused (server time).")
@@ -410,8 +408,10 @@ class Call(TimeStampedModel):
                 errors[name] = _("Unknown value: %(values)s.") % {
                     "values": ", ".join(map(str, bad))
                 }
-        if self.budget_eur is not None and self.committed_eur and (
-            self.budget_eur < self.committed_eur
+        if (
+            self.budget_eur is not None
+            and self.committed_eur
+            and (self.budget_eur < self.committed_eur)
         ):
             errors["budget_eur"] = _(
                 "%(committed)s EUR is already committed; the budget cannot be smaller."
@@ -517,9 +517,7 @@ class ApplicationQuerySet(models.QuerySet):
             conflicted = EvaluatorAssignment.objects.filter(
                 evaluator=user, has_conflict=True
             ).values("application_id")
-            return self.filter(
-                ~Q(pk__in=conflicted) | managed | Q(created_by=user)
-            ).distinct()
+            return self.filter(~Q(pk__in=conflicted) | managed | Q(created_by=user)).distinct()
         return self.filter(Q(applicant_id__in=applicant_ids) | declared_free).distinct()
 
 
@@ -682,7 +680,10 @@ class ApplicationPartner(models.Model):
 
     # CASCADE: part of the application.
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="partners", verbose_name=_("application")
+        Application,
+        on_delete=models.CASCADE,
+        related_name="partners",
+        verbose_name=_("application"),
     )
     # PROTECT: a partner in a funded project stays in the register.
     organisation = models.ForeignKey(
@@ -885,9 +886,7 @@ class Score(models.Model):
             models.UniqueConstraint(
                 fields=["assignment", "criterion"], name="funding_score_unique"
             ),
-            models.CheckConstraint(
-                condition=Q(score__gte=0), name="funding_score_not_negative"
-            ),
+            models.CheckConstraint(condition=Q(score__gte=0), name="funding_score_not_negative"),
         ]
 
     def __str__(self) -> str:
@@ -946,9 +945,7 @@ class LedgerEntry(models.Model):
         related_name="payments",
         verbose_name=_("for claim"),
     )
-    proof = models.FileField(
-        _("proof"), upload_to="funding/proofs/%Y/", max_length=300, blank=True
-    )
+    proof = models.FileField(_("proof"), upload_to="funding/proofs/%Y/", max_length=300, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     booked_on = models.DateField(_("booked on"), default=timezone.localdate)
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)

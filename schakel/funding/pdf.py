@@ -107,7 +107,10 @@ def application_summary(application: Application) -> bytes:
     if content["partners"]:
         parts += [
             ("h", _("Partners")),
-            ("table", ([_("Partner"), _("Role")], [[p["name"], p["role"]] for p in content["partners"]])),
+            (
+                "table",
+                ([_("Partner"), _("Role")], [[p["name"], p["role"]] for p in content["partners"]]),
+            ),
         ]
     budget_rows = [[categories.get(k, k), Decimal(v)] for k, v in content["budget"].items()]
     budget_total = sum((Decimal(v) for v in content["budget"].values()), Decimal("0"))
@@ -115,7 +118,10 @@ def application_summary(application: Application) -> bytes:
     financing_total = sum((Decimal(v) for v in content["financing"].values()), Decimal("0"))
     parts += [
         ("h", _("Budget")),
-        ("table", ([_("Cost category"), _("Amount (EUR)")], budget_rows + [[_("Total"), budget_total]])),
+        (
+            "table",
+            ([_("Cost category"), _("Amount (EUR)")], budget_rows + [[_("Total"), budget_total]]),
+        ),
         ("h", _("Financing plan")),
         (
             "table",
@@ -123,7 +129,9 @@ def application_summary(application: Application) -> bytes:
         ),
     ]
     if application.snapshot_sha256:
-        parts.append(("p", _("Fingerprint (SHA-256): %(hash)s") % {"hash": application.snapshot_sha256}))
+        parts.append(
+            ("p", _("Fingerprint (SHA-256): %(hash)s") % {"hash": application.snapshot_sha256})
+        )
     return _build(title, parts)
 
 
@@ -138,5 +146,7 @@ def programme_report(data, tables) -> bytes:
     ]
     for table in tables:
         parts.append(("h", table.title))
-        parts.append(("table", (table.headers, table.rows or [["—"] + [""] * (len(table.headers) - 1)])))
+        parts.append(
+            ("table", (table.headers, table.rows or [["—"] + [""] * (len(table.headers) - 1)]))
+        )
     return _build(title, parts)

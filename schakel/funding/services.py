@@ -240,10 +240,12 @@ def _check_edit(application: Application):
 
 
 @transaction.atomic
-def create_application(call: Call, applicant: Organisation, actor, title: str) -> Application:
+def create_application(
+    call: Call, applicant: Organisation, actor, title: str, moment=None
+) -> Application:
     """Start a draft; the number is the next one in the call (under the call lock)."""
     locked = Call.objects.select_for_update().get(pk=call.pk)
-    if locked.status_at() == Call.Status.CLOSED:
+    if locked.status_at(moment) == Call.Status.CLOSED:
         raise ValidationError(_("This call is closed."), code="call_closed")
     number = (locked.applications.aggregate(n=Max("number"))["n"] or 0) + 1
     application = Application(
@@ -332,16 +334,10 @@ def save_content(application: Application, content: Content, actor) -> Applicati
         (v for k, v in financing.items() if k != FinancingSource.OWN), ZERO
     )
     application.save()
-    audit.record_update(
-        application,
-        before,
-        actor,
-        message="content saved: budget %(b)s, financing %(f)s"
-        % {
-            "b": json.dumps({k: str(v) for k, v in budget.items()}),
-            "f": json.dumps({k: str(v) for k, v in financing.items()}),
-        },
-    )
+    changes = audit.diff(before, audit.snapshot(application))
+    changes["budget"] = [None, {k: str(v) for k, v in budget.items()}]
+    changes["financing"] = [None, {k: str(v) for k, v in financing.items()}]
+    audit.record(application, AuditEvent.Action.UPDATE, actor, changes, "content saved")
     return application
 
 
@@ -458,13 +454,18 @@ def submission_errors(application: Application, moment=None) -> dict[str, list[s
     if call.max_grant_eur is not None and requested > call.max_grant_eur:
         add(
             "financing",
-            _("The call grants at most %(max)s EUR per project.") % {"max": eur(call.max_grant_eur)},
+            _("The call grants at most %(max)s EUR per project.")
+            % {"max": eur(call.max_grant_eur)},
         )
     documents = set(application.documents.values_list("name", flat=True))
     for name in call.required_documents or []:
         if name not in documents:
             add("documents", _("Attach the required document “%(name)s”.") % {"name": name})
-    if application.starts_on and application.ends_on and application.starts_on > application.ends_on:
+    if (
+        application.starts_on
+        and application.ends_on
+        and application.starts_on > application.ends_on
+    ):
         add("ends_on", _("The project cannot end before it starts."))
     return errors
 
@@ -496,9 +497,7 @@ def application_content(application: Application) -> dict:
             pi.indicator.code: str(pi.target)
             for pi in application.indicators.select_related("indicator")
         },
-        "documents": [
-            {"name": d.name, "file": d.file.name} for d in application.documents.all()
-        ],
+        "documents": [{"name": d.name, "file": d.file.name} for d in application.documents.all()],
         "total_cost_eur": str(application.total_cost_eur),
         "requested_eur": str(application.requested_eur),
     }
@@ -512,19 +511,18 @@ def submit(application: Application, actor, moment=None) -> Application:
     application = Application.objects.select_for_update().get(pk=application.pk)
     if not application.is_draft:
         raise ValidationError(_("This application was already submitted."), code="not_draft")
-    errors = submission_errors(application, moment or timezone.now())
+    # Views and the API never pass `moment`: the deadline is checked on the server's clock.
+    now = moment or timezone.now()
+    errors = submission_errors(application, now)
     if errors:
         raise ValidationError(errors)
-    now = timezone.now()
     snapshot = application_content(application)
     won = Application.objects.filter(pk=application.pk, status=Application.Status.DRAFT).update(
         status=Application.Status.SUBMITTED,
         submitted_at=now,
         submitted_by=actor,
         snapshot=snapshot,
-        snapshot_sha256=hashlib.sha256(
-            json.dumps(snapshot, sort_keys=True).encode()
-        ).hexdigest(),
+        snapshot_sha256=hashlib.sha256(json.dumps(snapshot, sort_keys=True).encode()).hexdigest(),
     )
     if not won:
         raise ValidationError(_("This application was already submitted."), code="not_draft")
@@ -547,8 +545,9 @@ def submit(application: Application, actor, moment=None) -> Application:
     for user in applicant_users(application):
         queue_email(
             user,
-            lambda a=application: gettext("Application %(reference)s received")
-            % {"reference": a.reference},
+            lambda a=application: (
+                gettext("Application %(reference)s received") % {"reference": a.reference}
+            ),
             "submitted",
             {
                 "application": application,
@@ -693,8 +692,10 @@ def assign_evaluator(application: Application, evaluator, actor) -> EvaluatorAss
         )
     queue_email(
         evaluator,
-        lambda: gettext("You are asked to evaluate %(reference)s")
-        % {"reference": application.reference},
+        lambda: (
+            gettext("You are asked to evaluate %(reference)s")
+            % {"reference": application.reference}
+        ),
         "assigned",
         {
             "application": application,
@@ -759,7 +760,11 @@ def save_scores(assignment: EvaluatorAssignment, actor, scores: dict, final: boo
         Score.objects.update_or_create(
             assignment=assignment,
             criterion=criterion,
-            defaults={"score": value, "motivation": motivation.strip(), "scored_at": timezone.now()},
+            defaults={
+                "score": value,
+                "motivation": motivation.strip(),
+                "scored_at": timezone.now(),
+            },
         )
         if before != str(value):
             audit.record(
@@ -816,10 +821,7 @@ def consolidate(application: Application, criteria=None) -> Consolidated:
     }
     weights = sum((c.weight for c in criteria), ZERO)
     total = sum(
-        (
-            c.weight * (averages[c.pk] or ZERO) / c.max_score
-            for c in criteria
-        ),
+        (c.weight * (averages[c.pk] or ZERO) / c.max_score for c in criteria),
         ZERO,
     )
     total = (total * HUNDRED / weights).quantize(Decimal("0.01"))
@@ -854,7 +856,12 @@ def ranking(call: Call) -> list[Consolidated]:
 
     def key(r: Consolidated):
         group = 0 if r.passed else (1 if r.total is not None else 2)
-        return (group, -(r.total or ZERO), r.application.submitted_at or timezone.now(), r.application.pk)
+        return (
+            group,
+            -(r.total or ZERO),
+            r.application.submitted_at or timezone.now(),
+            r.application.pk,
+        )
 
     results.sort(key=key)
     running = ZERO
@@ -878,7 +885,9 @@ def _lock_undertaking(organisation: Organisation) -> None:
 
 
 @transaction.atomic
-def decide(application: Application, decision: str, actor, amount=None, motivation: str = ""):
+def decide(
+    application: Application, decision: str, actor, amount=None, motivation: str = "", day=None
+):
     """Approve with an amount (booked as the commitment) or reject with a motivation.
 
     Raises NotDecidable when the application is not submitted or under evaluation,
@@ -887,13 +896,15 @@ def decide(application: Application, decision: str, actor, amount=None, motivati
     concurrent approvals on one call are decided one after the other.
     """
     call = Call.objects.select_for_update().get(pk=application.call_id)
-    application = Application.objects.select_for_update().select_related(
-        "call__programme", "applicant"
-    ).get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update()
+        .select_related("call__programme", "applicant")
+        .get(pk=application.pk)
+    )
     if not application.is_decidable:
         raise NotDecidable(application.status)
     old = application.status
-    today = timezone.localdate()
+    today = day or timezone.localdate()
     if decision == Application.Status.APPROVED:
         if amount is None:
             raise ValidationError({"amount_eur": _("Give the amount granted.")})
@@ -945,7 +956,7 @@ def decide(application: Application, decision: str, actor, amount=None, motivati
     application.refresh_from_db()
     _status_event(application, old, decision, actor, message=f"decision {decision}")
     if decision == Application.Status.APPROVED:
-        ledger.commit(application, amount, actor, note=gettext("Approval"))
+        ledger.commit(application, amount, actor, note=gettext("Approval"), booked_on=today)
         if call.programme.is_de_minimis and application.applicant.type == "company":
             aid = DeMinimisAid.objects.create(
                 organisation=application.applicant,
@@ -977,8 +988,9 @@ def decide(application: Application, decision: str, actor, amount=None, motivati
     for user in applicant_users(application):
         queue_email(
             user,
-            lambda a=application: gettext("Decision on application %(reference)s")
-            % {"reference": a.reference},
+            lambda a=application: (
+                gettext("Decision on application %(reference)s") % {"reference": a.reference}
+            ),
             "decided",
             {
                 "application": application,
@@ -989,10 +1001,14 @@ def decide(application: Application, decision: str, actor, amount=None, motivati
     return application
 
 
-def record_payment(application: Application, amount, actor, claim_entry=None, note=""):
+def record_payment(
+    application: Application, amount, actor, claim_entry=None, note="", booked_on=None
+):
     """Pay a project, and note it on the company's timeline."""
     with transaction.atomic():
-        entry = ledger.pay(application, amount, actor, claim_entry=claim_entry, note=note)
+        entry = ledger.pay(
+            application, amount, actor, claim_entry=claim_entry, note=note, booked_on=booked_on
+        )
         add_timeline_entry(
             application.applicant,
             Activity.Kind.FUNDING,

@@ -66,7 +66,10 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 class DecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(
-        choices=[(Application.Status.APPROVED, "approved"), (Application.Status.REJECTED, "rejected")]
+        choices=[
+            (Application.Status.APPROVED, "approved"),
+            (Application.Status.REJECTED, "rejected"),
+        ]
     )
     amount_eur = serializers.DecimalField(
         max_digits=15,

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -27,8 +27,10 @@ class CallViewSet(CodedErrorsMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = CallFilter
 
     def get_queryset(self):
-        return Call.objects.visible_to(self.request.user).select_related("programme").order_by(
-            "-opens_at", "id"
+        return (
+            Call.objects.visible_to(self.request.user)
+            .select_related("programme")
+            .order_by("-opens_at", "id")
         )
 
 
@@ -64,9 +66,11 @@ class ApplicationViewSet(CodedErrorsMixin, viewsets.ReadOnlyModelViewSet):
         budget (or the de minimis ceiling), with the figures; 400 when the application is
         not submitted or under evaluation, or the input is bad."""
         application = self.get_object()
-        if not Application.objects.visible_to(request.user, "manage").filter(
-            pk=application.pk
-        ).exists():
+        if (
+            not Application.objects.visible_to(request.user, "manage")
+            .filter(pk=application.pk)
+            .exists()
+        ):
             raise PermissionDenied
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -66,8 +66,9 @@ def make_call(programme, staff_user):
             **extra,
         )
         services.save_call(call, None)
-        Criterion.objects.create(call=call, position=1, name="Innovation", weight=D("2"), max_score=10,
-                                 threshold=D("5"))
+        Criterion.objects.create(
+            call=call, position=1, name="Innovation", weight=D("2"), max_score=10, threshold=D("5")
+        )
         Criterion.objects.create(call=call, position=2, name="Impact", weight=D("1"), max_score=10)
         return call
 
@@ -107,16 +108,28 @@ def plan(total="100000.00", eu="40000.00", province="20000.00"):
 
 @pytest.fixture
 def draft(company_a, company_user):
-    def make(call, applicant=None, actor=None, total="100000.00", eu="40000.00",
-             province="20000.00", title="Cobot welding cell"):
+    def make(
+        call,
+        applicant=None,
+        actor=None,
+        total="100000.00",
+        eu="40000.00",
+        province="20000.00",
+        title="Cobot welding cell",
+    ):
         applicant = applicant or company_a
         actor = actor or company_user
         application = services.create_application(call, applicant, actor, title)
         budget, financing = plan(total, eu, province)
         services.save_content(
             application,
-            services.Content(title=title, description="We automate welding.", budget=budget,
-                             financing=financing, targets={"jobs_created": D("3")}),
+            services.Content(
+                title=title,
+                description="We automate welding.",
+                budget=budget,
+                financing=financing,
+                targets={"jobs_created": D("3")},
+            ),
             actor,
         )
         application.refresh_from_db()

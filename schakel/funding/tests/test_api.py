@@ -30,7 +30,9 @@ def test_call_list_and_detail_show_the_budget_position(api, call, submitted, man
     detail = api.get(f"/api/v1/funding/calls/{call.pk}/").json()
     assert listed["count"] == 1
     assert listed["results"][0] == detail
-    assert {k: detail[k] for k in ("id", "budget_eur", "committed_eur", "paid_eur", "remaining_eur")} == {
+    assert {
+        k: detail[k] for k in ("id", "budget_eur", "committed_eur", "paid_eur", "remaining_eur")
+    } == {
         "id": call.pk,
         "budget_eur": "500000.00",
         "committed_eur": "50000.00",
@@ -71,10 +73,15 @@ def test_approval_answers_200_books_the_commitment_and_notifies(api, call, submi
     assert Job.objects.filter(kind="funding.email").count() == jobs_before + 1
 
 
-def test_amount_that_does_not_fit_answers_409_with_the_remaining_budget(api, make_call, submitted, manager):
+def test_amount_that_does_not_fit_answers_409_with_the_remaining_budget(
+    api, make_call, submitted, manager
+):
     call = make_call(code="tight", budget="100000.00")
     first, second = submitted(call), submitted(call, title="Second")
-    assert decide(api, manager, first, {"decision": "approved", "amount_eur": "60000.00"}).status_code == 200
+    assert (
+        decide(api, manager, first, {"decision": "approved", "amount_eur": "60000.00"}).status_code
+        == 200
+    )
     response = decide(api, manager, second, {"decision": "approved", "amount_eur": "40000.01"})
     assert response.status_code == 409
     body = response.json()
@@ -83,17 +90,30 @@ def test_amount_that_does_not_fit_answers_409_with_the_remaining_budget(api, mak
     second.refresh_from_db()
     assert second.status == "submitted"
     assert not LedgerEntry.objects.filter(application=second).exists()
-    assert decide(api, manager, second, {"decision": "approved", "amount_eur": "40000.00"}).status_code == 200
+    assert (
+        decide(api, manager, second, {"decision": "approved", "amount_eur": "40000.00"}).status_code
+        == 200
+    )
 
 
 def test_deciding_twice_or_a_draft_answers_400(api, call, submitted, draft, manager):
     application = submitted(call)
-    assert decide(api, manager, application, {"decision": "rejected", "motivation": "Weak"}).status_code == 200
+    assert (
+        decide(
+            api, manager, application, {"decision": "rejected", "motivation": "Weak"}
+        ).status_code
+        == 200
+    )
     again = decide(api, manager, application, {"decision": "approved", "amount_eur": "1000.00"})
     assert again.status_code == 400
     assert again.json()["code"] == "not_decidable"
     not_submitted = draft(call, title="Draft")
-    assert decide(api, manager, not_submitted, {"decision": "approved", "amount_eur": "1.00"}).status_code == 400
+    assert (
+        decide(
+            api, manager, not_submitted, {"decision": "approved", "amount_eur": "1.00"}
+        ).status_code
+        == 400
+    )
     assert not LedgerEntry.objects.exists()
 
 
@@ -152,4 +172,9 @@ def test_de_minimis_over_the_ceiling_answers_409_with_the_figures(
     assert body["figures"]["granted"] == "250000.00"
     assert body["figures"]["ceiling"] == "300000.00"
     assert body["figures"]["room"] == "50000.00"
-    assert decide(api, manager, application, {"decision": "approved", "amount_eur": "50000.00"}).status_code == 200
+    assert (
+        decide(
+            api, manager, application, {"decision": "approved", "amount_eur": "50000.00"}
+        ).status_code
+        == 200
+    )

@@ -99,7 +99,11 @@ def test_submission_after_the_deadline_is_refused_by_server_time(call, draft, co
 
 def test_submitted_applications_are_frozen_and_need_a_new_version(call, submitted, company_user):
     application = submitted(call)
-    assert application.snapshot["financing"] == {"eu": "40000.00", "own": "40000.00", "province": "20000.00"}
+    assert application.snapshot["financing"] == {
+        "eu": "40000.00",
+        "own": "40000.00",
+        "province": "20000.00",
+    }
     assert len(application.snapshot_sha256) == 64
     with pytest.raises(ValidationError):
         services.save_content(application, services.Content(title="changed"), company_user)
@@ -110,14 +114,22 @@ def test_submitted_applications_are_frozen_and_need_a_new_version(call, submitte
     application.refresh_from_db()
     assert application.status == "superseded"
     assert copy.reference.endswith("-v2")
-    assert AuditEvent.objects.filter(object_id=str(application.pk), changes__status=["submitted", "superseded"]).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            object_id=str(application.pk), changes__status=["submitted", "superseded"]
+        ).count()
+        == 1
+    )
 
 
 def test_submission_is_audited_and_on_the_timeline(call, submitted):
     application = submitted(call)
-    assert AuditEvent.objects.filter(
-        object_id=str(application.pk), changes__status=["draft", "submitted"]
-    ).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            object_id=str(application.pk), changes__status=["draft", "submitted"]
+        ).count()
+        == 1
+    )
     activity = application.applicant.activities.get(kind="funding")
     assert application.reference in activity.title
     assert activity.is_internal is False
@@ -140,7 +152,9 @@ def test_company_applies_through_the_form_and_sees_the_plan_errors(client, call,
     }
     response = client.post(f"/funding/calls/{call.pk}/apply/", base)
     assert response.status_code == 200
-    assert "moet gelijk zijn" in response.content.decode() or "must equal" in response.content.decode()
+    assert (
+        "moet gelijk zijn" in response.content.decode() or "must equal" in response.content.decode()
+    )
     application = Application.objects.get()
     assert application.status == "draft"
     response = client.post(
@@ -152,7 +166,9 @@ def test_company_applies_through_the_form_and_sees_the_plan_errors(client, call,
     pdf = client.get(f"/funding/applications/{application.pk}/summary.pdf")
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")
-    assert pdf["Content-Disposition"] == f'attachment; filename="{application.reference.lower()}.pdf"'
+    assert (
+        pdf["Content-Disposition"] == f'attachment; filename="{application.reference.lower()}.pdf"'
+    )
 
 
 def test_pdf_summary_carries_the_title(call, submitted):
@@ -167,7 +183,13 @@ def test_pdf_summary_carries_the_title(call, submitted):
 
 @pytest.mark.parametrize(
     "path",
-    ["/funding/", "/funding/applications/", "/funding/evaluations/", "/funding/programmes/", "/funding/de-minimis/"],
+    [
+        "/funding/",
+        "/funding/applications/",
+        "/funding/evaluations/",
+        "/funding/programmes/",
+        "/funding/de-minimis/",
+    ],
 )
 def test_staff_pages_render(client, staff_user, call, submitted, path):
     submitted(call)
@@ -175,7 +197,9 @@ def test_staff_pages_render(client, staff_user, call, submitted, path):
     assert client.get(path).status_code == 200
 
 
-def test_call_and_application_pages_render_for_their_users(client, call, submitted, staff_user, company_user, manager):
+def test_call_and_application_pages_render_for_their_users(
+    client, call, submitted, staff_user, company_user, manager
+):
     application = submitted(call)
     for user in (staff_user, company_user, manager):
         client.force_login(user)

@@ -19,13 +19,25 @@ def test_single_undertaking_follows_links_both_ways_and_transitively(company_a, 
     Relation.objects.create(source=company_b, target=company_a, kind="subsidiary_of")
     Relation.objects.create(source=third, target=company_b, kind="linked_to")
     Relation.objects.create(source=unrelated, target=company_a, kind="member_of")
-    assert sorted(deminimis.single_undertaking(company_a)) == sorted([company_a.pk, company_b.pk, third.pk])
+    assert sorted(deminimis.single_undertaking(company_a)) == sorted(
+        [company_a.pk, company_b.pk, third.pk]
+    )
 
 
 def test_window_is_three_rolling_years(company_a):
     day = dt.date(2025, 6, 30)
-    DeMinimisAid.objects.create(organisation=company_a, granted_on=dt.date(2022, 6, 30), amount_eur=D("100000"), granting_body="A")
-    DeMinimisAid.objects.create(organisation=company_a, granted_on=dt.date(2022, 7, 1), amount_eur=D("150000"), granting_body="B")
+    DeMinimisAid.objects.create(
+        organisation=company_a,
+        granted_on=dt.date(2022, 6, 30),
+        amount_eur=D("100000"),
+        granting_body="A",
+    )
+    DeMinimisAid.objects.create(
+        organisation=company_a,
+        granted_on=dt.date(2022, 7, 1),
+        amount_eur=D("150000"),
+        granting_body="B",
+    )
     where = deminimis.position(company_a, day)
     assert where.window_from == dt.date(2022, 7, 1)
     assert where.granted == D("150000.00")
@@ -36,7 +48,12 @@ def test_window_is_three_rolling_years(company_a):
 def test_the_ceiling_in_force_is_data(company_a):
     assert DeMinimisCeiling.in_force_on(dt.date(2023, 12, 31)).amount_eur == D("200000.00")
     assert DeMinimisCeiling.in_force_on(dt.date(2024, 1, 1)).amount_eur == D("300000.00")
-    DeMinimisAid.objects.create(organisation=company_a, granted_on=dt.date(2023, 1, 1), amount_eur=D("150000"), granting_body="A")
+    DeMinimisAid.objects.create(
+        organisation=company_a,
+        granted_on=dt.date(2023, 1, 1),
+        amount_eur=D("150000"),
+        granting_body="A",
+    )
     with pytest.raises(deminimis.DeMinimisExceeded) as refused:
         deminimis.check(company_a, D("50000.01"), dt.date(2023, 6, 1))
     assert refused.value.params["ceiling"] == D("200000.00")
@@ -48,12 +65,30 @@ def test_staff_record_aid_from_other_bodies(client, staff_user, company_a):
     client.force_login(staff_user)
     response = client.post(
         "/funding/de-minimis/",
-        {"organisation": "0417.497.106", "granted_on": "2025-02-01", "amount_eur": "12500.00", "granting_body": "VLAIO", "description": "KMO-portefeuille"},
+        {
+            "organisation": "0417.497.106",
+            "granted_on": "2025-02-01",
+            "amount_eur": "12500.00",
+            "granting_body": "VLAIO",
+            "description": "KMO-portefeuille",
+        },
     )
     assert response.status_code == 302
     aid = DeMinimisAid.objects.get()
-    assert (aid.organisation, aid.amount_eur, aid.created_by) == (company_a, D("12500.00"), staff_user)
-    bad = client.post("/funding/de-minimis/", {"organisation": "0999.999.999", "granted_on": "2025-02-01", "amount_eur": "1", "granting_body": "X"})
+    assert (aid.organisation, aid.amount_eur, aid.created_by) == (
+        company_a,
+        D("12500.00"),
+        staff_user,
+    )
+    bad = client.post(
+        "/funding/de-minimis/",
+        {
+            "organisation": "0999.999.999",
+            "granted_on": "2025-02-01",
+            "amount_eur": "1",
+            "granting_body": "X",
+        },
+    )
     assert bad.status_code == 200
     assert DeMinimisAid.objects.count() == 1
 
@@ -81,10 +116,24 @@ def busy_programme(make_call, submitted, manager, settings, tmp_path):
 def test_dashboard_figures_are_exact(busy_programme):
     data = figures.compute(busy_programme)
     assert (data.envelope, data.allocated, data.committed, data.paid, data.remaining) == (
-        D("1000000.00"), D("500000.00"), D("90000.00"), D("30000.00"), D("910000.00"),
+        D("1000000.00"),
+        D("500000.00"),
+        D("90000.00"),
+        D("30000.00"),
+        D("910000.00"),
     )
     assert data.absorption_pct == D("3.0")
-    assert [(r["call"].code, r["committed"], r["paid"], r["remaining"], r["applications"], r["approved"]) for r in data.by_call] == [
+    assert [
+        (
+            r["call"].code,
+            r["committed"],
+            r["paid"],
+            r["remaining"],
+            r["applications"],
+            r["approved"],
+        )
+        for r in data.by_call
+    ] == [
         ("first", D("50000.00"), D("20000.00"), D("250000.00"), 1, 1),
         ("second", D("40000.00"), D("10000.00"), D("160000.00"), 2, 1),
     ]
@@ -104,7 +153,11 @@ def test_dashboard_export_and_report(client, busy_programme, manager):
     summary = book.worksheets[0]
     # rows: envelope, allocated, committed, paid, remaining (after the header)
     assert [D(str(summary.cell(row=r, column=2).value)) for r in range(2, 7)] == [
-        D("1000000"), D("500000"), D("90000"), D("30000"), D("910000"),
+        D("1000000"),
+        D("500000"),
+        D("90000"),
+        D("30000"),
+        D("910000"),
     ]
     report = client.get(f"/funding/programmes/{busy_programme.pk}/report.pdf")
     assert report.status_code == 200

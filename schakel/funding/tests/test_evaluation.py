@@ -37,7 +37,9 @@ def test_a_declared_conflict_blocks_the_file(client, call, submitted, manager, e
     assert "Declaration" in page.content.decode() or "Verklaring" in page.content.decode()
     assert "We automate welding." not in page.content.decode()
     # declaring a conflict
-    client.post(f"/funding/evaluations/{assignment.pk}/", {"has_conflict": "yes", "note": "Former employer"})
+    client.post(
+        f"/funding/evaluations/{assignment.pk}/", {"has_conflict": "yes", "note": "Former employer"}
+    )
     assignment.refresh_from_db()
     assert assignment.has_conflict is True
     # then the evaluation page refuses, the application page is out of reach, scoring fails
@@ -50,7 +52,9 @@ def test_a_declared_conflict_blocks_the_file(client, call, submitted, manager, e
         services.declare(assignment, evaluator, has_conflict=False)
 
 
-def test_partner_evaluator_sees_the_file_only_after_declaring(client, call, submitted, manager, partner_user):
+def test_partner_evaluator_sees_the_file_only_after_declaring(
+    client, call, submitted, manager, partner_user
+):
     application = submitted(call)
     assignment = services.assign_evaluator(application, partner_user, manager)
     assert not Application.objects.visible_to(partner_user).filter(pk=application.pk).exists()
@@ -68,8 +72,13 @@ def test_scores_need_every_criterion_with_a_motivation(call, submitted, manager,
     services.declare(assignment, evaluator, has_conflict=False)
     innovation, impact = call.criteria.order_by("position")
     with pytest.raises(ValidationError) as refused:
-        services.save_scores(assignment, evaluator, {innovation.pk: (D("11"), "x"), impact.pk: (D("5"), "")})
-    assert set(refused.value.message_dict) == {f"criterion_{innovation.pk}", f"criterion_{impact.pk}"}
+        services.save_scores(
+            assignment, evaluator, {innovation.pk: (D("11"), "x"), impact.pk: (D("5"), "")}
+        )
+    assert set(refused.value.message_dict) == {
+        f"criterion_{innovation.pk}",
+        f"criterion_{impact.pk}",
+    }
     assignment.refresh_from_db()
     assert assignment.submitted_at is None
 
@@ -88,7 +97,9 @@ def test_consolidation_weights_and_thresholds(call, submitted, manager, evaluato
     assert AuditEvent.objects.filter(message="score").count() == 4
 
 
-def test_ranking_orders_by_score_and_marks_threshold_failures(make_call, submitted, manager, evaluator):
+def test_ranking_orders_by_score_and_marks_threshold_failures(
+    make_call, submitted, manager, evaluator
+):
     call = make_call(code="rank", budget="100000.00")
     low = submitted(call, title="Low")  # innovation 4 < minimum 5
     high = submitted(call, title="High")

@@ -38,10 +38,20 @@ def test_approval_books_a_commitment_and_moves_the_totals(call, submitted, manag
     services.decide(application, "approved", manager, amount=D("50000.00"))
     # then one commitment is booked and the call's totals follow the ledger
     entry = LedgerEntry.objects.get(application=application)
-    assert (entry.kind, entry.amount_eur, entry.committed_delta_eur) == ("commitment", D("50000.00"), D("50000.00"))
+    assert (entry.kind, entry.amount_eur, entry.committed_delta_eur) == (
+        "commitment",
+        D("50000.00"),
+        D("50000.00"),
+    )
     call.refresh_from_db()
-    assert (call.committed_eur, call.paid_eur, call.remaining_eur) == (D("50000.00"), D("0.00"), D("450000.00"))
-    assert AuditEvent.objects.filter(object_id=str(entry.pk), message="ledger commitment").count() == 1
+    assert (call.committed_eur, call.paid_eur, call.remaining_eur) == (
+        D("50000.00"),
+        D("0.00"),
+        D("450000.00"),
+    )
+    assert (
+        AuditEvent.objects.filter(object_id=str(entry.pk), message="ledger commitment").count() == 1
+    )
 
 
 def test_entries_cannot_be_changed_or_deleted(call, submitted, manager):
@@ -93,7 +103,11 @@ def test_reversal_cancels_an_entry_once(call, submitted, manager):
     application = approved(call, submitted, manager)
     payment = ledger.pay(application, D("1000.00"), manager)
     reversal = ledger.reverse(payment, manager, note="paid twice")
-    assert (reversal.kind, reversal.paid_delta_eur, reversal.reverses_id) == ("reversal", D("-1000.00"), payment.pk)
+    assert (reversal.kind, reversal.paid_delta_eur, reversal.reverses_id) == (
+        "reversal",
+        D("-1000.00"),
+        payment.pk,
+    )
     with pytest.raises(LedgerError) as again:
         ledger.reverse(payment, manager)
     assert again.value.code == "already_reversed"

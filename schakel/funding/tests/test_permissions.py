@@ -46,7 +46,8 @@ def test_anonymous_is_sent_to_the_login(client, world):
 
 
 @pytest.mark.parametrize(
-    ("who", "expected"), [("company", 403), ("staff", 403), ("partner", 404), ("manager", 302), ("admin", 302)]
+    ("who", "expected"),
+    [("company", 403), ("staff", 403), ("partner", 404), ("manager", 302), ("admin", 302)],
 )
 def test_only_fund_managers_decide_on_the_page(client, world, users, manager, who, expected):
     user = manager if who == "manager" else users[who]
@@ -74,8 +75,19 @@ def test_decision_is_post_only(client, world, manager):
 def test_applicants_cannot_assign_or_book(client, world, users):
     client.force_login(users["company"])
     application = world["own"]
-    assert client.post(f"/funding/applications/{application.pk}/evaluators/", {"evaluator": users["staff"].pk}).status_code == 403
-    assert client.post(f"/funding/applications/{application.pk}/ledger/", {"kind": "payment", "amount_eur": "1"}).status_code == 403
+    assert (
+        client.post(
+            f"/funding/applications/{application.pk}/evaluators/", {"evaluator": users["staff"].pk}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            f"/funding/applications/{application.pk}/ledger/",
+            {"kind": "payment", "amount_eur": "1"},
+        ).status_code
+        == 403
+    )
     assert application.assignments.count() == 0
 
 
@@ -90,8 +102,13 @@ def test_gate_for_managers_of_another_programme(world, make_user, funder):
     from schakel.funding.models import Programme, ProgrammeManager
 
     other = Programme.objects.create(
-        code="other", name="Other", funder=funder, envelope_eur=D("1.00"),
-        starts_on=dt.date(2024, 1, 1), ends_on=dt.date(2025, 1, 1), max_cofinancing_pct=D("50"),
+        code="other",
+        name="Other",
+        funder=funder,
+        envelope_eur=D("1.00"),
+        starts_on=dt.date(2024, 1, 1),
+        ends_on=dt.date(2025, 1, 1),
+        max_cofinancing_pct=D("50"),
     )
     outsider = make_user("outsider", "staff", is_staff=True)
     ProgrammeManager.objects.create(user=outsider, programme=other)

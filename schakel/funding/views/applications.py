@@ -184,9 +184,9 @@ def application_detail(request, pk):
         "versions": _versions(application),
     }
     if user.is_agency:
-        context["assignments"] = application.assignments.select_related("evaluator").prefetch_related(
-            "scores__criterion"
-        )
+        context["assignments"] = application.assignments.select_related(
+            "evaluator"
+        ).prefetch_related("scores__criterion")
         context["consolidated"] = services.consolidate(application)
         context["criteria"] = list(application.call.criteria.all())
         context["entries"] = application.ledger_entries.select_related(
@@ -287,7 +287,9 @@ def document_upload(request, pk):
     else:
         for field, errors in form.errors.items():
             for error in errors:
-                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {error}")
+                messages.error(
+                    request, f"{form.fields[field].label if field in form.fields else ''}: {error}"
+                )
     return redirect("funding:application_detail", application.pk)
 
 

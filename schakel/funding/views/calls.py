@@ -39,8 +39,8 @@ def call_detail(request, pk):
     call = get_call(request, pk)
     user = request.user
     acting = getattr(request, "acting_company", None)
-    applicant = acting if user.is_company_user else (
-        user.partner_organisation if user.is_partner else None
+    applicant = (
+        acting if user.is_company_user else (user.partner_organisation if user.is_partner else None)
     )
     context = {
         "call": call,
@@ -58,7 +58,10 @@ def call_detail(request, pk):
     if user.is_agency:
         context["ranking"] = services.ranking(call)
         context["drafts"] = call.applications.filter(status=Application.Status.DRAFT).count()
-        context["prospects"] = eligible_organisations(call).filter(type="company").exclude(
-            funding_applications__call=call
-        ).order_by("name")[:20]
+        context["prospects"] = (
+            eligible_organisations(call)
+            .filter(type="company")
+            .exclude(funding_applications__call=call)
+            .order_by("name")[:20]
+        )
     return render(request, "funding/call_detail.html", context)

@@ -33,9 +33,10 @@ def get_application_for_user(request, pk, action="view") -> Application:
         "call__programme__funder", "applicant", "created_by", "decided_by"
     )
     application = get_object_or_404(queryset.visible_to(request.user, "view"), pk=pk)
-    if action != "view" and not Application.objects.visible_to(request.user, action).filter(
-        pk=pk
-    ).exists():
+    if (
+        action != "view"
+        and not Application.objects.visible_to(request.user, action).filter(pk=pk).exists()
+    ):
         raise PermissionDenied
     return application
 

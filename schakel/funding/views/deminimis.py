@@ -52,7 +52,9 @@ def aid_list(request):
 
 @agency_required
 def aid_position(request, organisation_pk):
-    organisation = get_object_or_404(Organisation.objects.visible_to(request.user), pk=organisation_pk)
+    organisation = get_object_or_404(
+        Organisation.objects.visible_to(request.user), pk=organisation_pk
+    )
     today = timezone.localdate()
     where = deminimis.position(organisation, today)
     members = Organisation.objects.filter(pk__in=where.undertaking).order_by("name")
