@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from schakel.funding.models import Application, Call
@@ -76,19 +77,19 @@ class DecisionSerializer(serializers.Serializer):
         decimal_places=2,
         min_value=Decimal("0.01"),
         required=False,
-        help_text="Required to approve: the grant, in EUR with cents.",
+        help_text=_("Required to approve: the grant, in EUR with cents."),
     )
     motivation = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
     def validate(self, attrs):
         if attrs["decision"] == Application.Status.APPROVED and attrs.get("amount_eur") is None:
             raise serializers.ValidationError(
-                {"amount_eur": ["Required to approve."]}, code="required"
+                {"amount_eur": [_("Give the amount granted.")]}, code="required"
             )
         return attrs
 
 
-class ConflictSerializer(serializers.Serializer):
+class FundingConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
     figures = serializers.DictField(child=serializers.CharField())

@@ -12,7 +12,7 @@ from schakel.funding import services
 from schakel.funding.api.serializers import (
     ApplicationSerializer,
     CallSerializer,
-    ConflictSerializer,
+    FundingConflictSerializer,
     DecisionSerializer,
 )
 from schakel.funding.filters import ApplicationFilter, CallFilter
@@ -54,7 +54,8 @@ class ApplicationViewSet(CodedErrorsMixin, viewsets.ReadOnlyModelViewSet):
             400: OpenApiResponse(description="Bad input, or not in a state to decide."),
             403: OpenApiResponse(description="Not a fund manager of the programme."),
             409: OpenApiResponse(
-                ConflictSerializer, description="The amount does not fit the remaining budget."
+                FundingConflictSerializer,
+                description="The amount does not fit the remaining budget.",
             ),
         },
     )

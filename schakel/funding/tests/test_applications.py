@@ -207,3 +207,41 @@ def test_call_and_application_pages_render_for_their_users(
         assert client.get(f"/funding/applications/{application.pk}/").status_code == 200
     client.force_login(manager)
     assert client.get(f"/funding/programmes/{call.programme_id}/").status_code == 200
+
+
+def test_open_calls_are_funding_offerings_in_the_catalogue(call, funder):
+    from django.core.management import call_command
+
+    from schakel.catalog.models import Offering
+
+    offering = Offering.objects.get(funding_call=call)
+    assert (offering.kind, offering.provider, offering.budget_eur) == (
+        "funding",
+        funder,
+        D("500000.00"),
+    )
+    assert offering.open_until == timezone.localtime(call.closes_at).date()
+    assert offering.is_archived is False
+    # when the call closes, the daily sync archives its offering
+    with time_machine.travel(call.closes_at + dt.timedelta(days=1)):
+        call_command("funding", "sync-offerings")
+    offering.refresh_from_db()
+    assert offering.is_archived is True
+
+
+def test_a_refused_submission_on_the_new_form_keeps_one_draft(client, call, company_user):
+    client.force_login(company_user)
+    response = client.post(
+        f"/funding/calls/{call.pk}/apply/",
+        {"title": "Cobot", "budget_personnel": "100", "financing_own": "1", "action": "submit"},
+    )
+    application = Application.objects.get()
+    assert f'action="/funding/applications/{application.pk}/edit/"' in response.content.decode()
+
+
+def test_admin_pages_render_and_the_ledger_is_read_only(client, admin_user, call):
+    client.force_login(admin_user)
+    for path in ["programme", "call", "application", "ledgerentry", "deminimisaid"]:
+        assert client.get(f"/admin/funding/{path}/").status_code == 200
+    assert client.get(f"/admin/funding/call/{call.pk}/change/").status_code == 200
+    assert client.get("/admin/funding/ledgerentry/add/").status_code == 403
