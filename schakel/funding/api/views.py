@@ -12,8 +12,8 @@ from schakel.funding import services
 from schakel.funding.api.serializers import (
     ApplicationSerializer,
     CallSerializer,
-    FundingConflictSerializer,
     DecisionSerializer,
+    FundingConflictSerializer,
 )
 from schakel.funding.filters import ApplicationFilter, CallFilter
 from schakel.funding.ledger import LedgerError
