@@ -302,7 +302,7 @@ def companies_for_offering(offering) -> CompanyRanking:
     for word in p["words"]:
         hits = f.postings.get(word)
         df = 0 if hits is None else len(hits)
-        if df == 0 or df > n * 0.2:  # absent or too common to tell companies apart
+        if df == 0 or (n >= 50 and df > n * 0.2):  # absent, or too common to tell apart
             continue
         idf = math.log(1 + n / df)
         text[hits] += idf

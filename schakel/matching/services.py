@@ -269,9 +269,10 @@ def record_feedback(
 def feedback_stats(offering: Offering) -> dict:
     """Useful / not useful counts for an offering, and what its referrals led to."""
     counts = MatchFeedback.objects.filter(offering=offering).aggregate(
-        useful=Count("id", filter=Q(useful=True)), not_useful=Count("id", filter=Q(useful=False))
+        n_useful=Count("id", filter=Q(useful=True)),
+        n_not_useful=Count("id", filter=Q(useful=False)),
     )
-    stats = {"useful": counts["useful"], "not_useful": counts["not_useful"], "referrals": None}
+    stats = {"useful": counts["n_useful"], "not_useful": counts["n_not_useful"], "referrals": None}
     from django.apps import apps
 
     if apps.is_installed("schakel.support"):

@@ -104,5 +104,7 @@ def food_company(db):
         stage="grower",
         description="Productie van soepen en sauzen in Roeselare.",
     )
-    company.clusters.add(Cluster.objects.get_or_create(code="food", defaults={"name_nl": "Voeding"})[0])
+    company.clusters.add(
+        Cluster.objects.get_or_create(code="food", defaults={"name_nl": "Voeding"})[0]
+    )
     return company

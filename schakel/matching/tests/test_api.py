@@ -40,13 +40,16 @@ def test_reasons_follow_the_request_language(client, staff_user, catalog):
 
 
 @pytest.mark.parametrize(
-    "payload, code, field",
+    ("payload", "code", "field"),
     [
         ({"text": ""}, "empty_text", "text"),
         ({"text": "x" * 5001}, "text_too_long", "text"),
         ({"text": "a", "context": {"stage": "teen"}}, "invalid_stage", "context.stage"),
-        ({"text": "a", "context": {"municipality_nis": "8500"}}, "invalid_municipality_nis",
-         "context.municipality_nis"),
+        (
+            {"text": "a", "context": {"municipality_nis": "8500"}},
+            "invalid_municipality_nis",
+            "context.municipality_nis",
+        ),
         ({"text": "a", "top": 0}, "invalid_top", "top"),
         ({"context": {}}, "invalid_text", "text"),
     ],
@@ -73,8 +76,9 @@ def test_company_users_may_ask(client, company_user, catalog):
     assert response.status_code == 200
 
 
-def test_companies_for_an_offering_is_staff_only(client, staff_user, company_user, catalog,
-                                                 food_company):
+def test_companies_for_an_offering_is_staff_only(
+    client, staff_user, company_user, catalog, food_company
+):
     url = "/api/v1/offerings/flanders-food-houdbaarheid/companies/"
     client.force_login(company_user)
     assert client.get(url).status_code == 403

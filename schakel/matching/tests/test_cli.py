@@ -42,7 +42,7 @@ def test_one_question_as_text_lists_id_title_and_reasons(catalog, english):
 
 
 @pytest.mark.parametrize(
-    "args, message",
+    ("args", "message"),
     [
         (["   "], "The question is empty"),
         (["x" * 20000], "at most 5000 characters, and this one has 20000"),

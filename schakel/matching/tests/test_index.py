@@ -101,7 +101,9 @@ def test_saving_an_offering_updates_the_loaded_engine(
         catalog_services.save_offering(offering, staff_user, before=before)
 
     # then the engine has the new title at once
-    assert engine.documents[offering.external_id].title["nl"] == "KMO-groeisubsidie voor exportgroei"
+    assert (
+        engine.documents[offering.external_id].title["nl"] == "KMO-groeisubsidie voor exportgroei"
+    )
 
     # and archiving removes it
     with django_capture_on_commit_callbacks(execute=True):
