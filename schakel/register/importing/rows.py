@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import models
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
@@ -51,6 +53,8 @@ ORGANISATION_FIELDS = (
     "phone",
     "description",
 )
+# Checked against the reference data while parsing, not again by the model field.
+_PARSED_FIELDS = {"enterprise_number", "municipality", "main_nace"}
 CONTACT_FIELDS = ("first_name", "last_name", "job_title", "email", "phone", "language")
 
 
@@ -91,17 +95,65 @@ class RowPlan:
         self.issues.append(Issue("warning", field_key, str(message)))
 
 
+class _FieldCheck:
+    """One model field's `clean()` with a cheap path for the common case.
+
+    Plain text fields without extra validators accept a non-empty string that fits
+    max_length, has no NUL character, is one of the choices (if any) and, for an e-mail
+    field, passes Django's e-mail validator: that is everything `field.clean()` checks for
+    them. Anything else, and any value the cheap path does not accept, goes through
+    `field.clean()` itself, so the rules and the error messages are the model's own.
+    """
+
+    _PLAIN = (models.CharField, models.EmailField, models.TextField)
+
+    def __init__(self, field):
+        self.field = field
+        self.order = field.model._meta.fields.index(field)
+        self.fast = type(field) in self._PLAIN and not field._validators
+        self.max_length = field.max_length
+        self.choices = {str(v) for v, _label in field.flatchoices} if field.choices else None
+        self.email = isinstance(field, models.EmailField)
+
+    def _fits(self, value) -> bool:
+        if not self.fast or type(value) is not str or not value or "\x00" in value:
+            return False
+        if self.max_length is not None and len(value) > self.max_length:
+            return False
+        if self.choices is not None and value not in self.choices:
+            return False
+        if self.email:
+            try:
+                validate_email(value)
+            except ValidationError:
+                return False
+        return True
+
+    def clean(self, instance) -> list[str]:
+        """Error messages for the instance's value (cleaned in place, as clean_fields does)."""
+        field = self.field
+        value = getattr(instance, field.attname)
+        if (field.blank and value in field.empty_values) or self._fits(value):
+            return []
+        try:
+            setattr(instance, field.attname, field.clean(value, instance))
+        except ValidationError as exc:
+            return list(exc)
+        return []
+
+
 @functools.cache
-def _field_names(model) -> tuple[str, ...]:
-    return tuple(f.name for f in model._meta.get_fields())
+def _checks(model) -> dict[str, _FieldCheck]:
+    return {f.name: _FieldCheck(f) for f in model._meta.fields}
 
 
-def _validation_messages(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {
-            name: [str(m) for e in errors for m in e] for name, errors in exc.error_dict.items()
-        }
-    return {"": [str(m) for m in exc]}
+def _clean_changed(instance, names) -> list[tuple[str, str]]:
+    """(field name, message) for the changed fields, in model order, like clean_fields()."""
+    checks = _checks(type(instance))
+    errors = []
+    for check in sorted((checks[n] for n in names if n in checks), key=lambda c: c.order):
+        errors.extend((check.field.name, message) for message in check.clean(instance))
+    return errors
 
 
 class RowValidator:
@@ -112,6 +164,16 @@ class RowValidator:
         self.default_type = default_type
         self.existing_numbers = existing_numbers
         self.seen_numbers: dict[str, int] = {}  # enterprise number -> first row with it
+        self._labels: dict[tuple, str] = {}  # (model, pk) -> str(instance), for the audit
+
+    def _plain(self, value):
+        """audit._plain, remembering the text of reference records (municipality, NACE)."""
+        if isinstance(value, models.Model):
+            key = (type(value), value.pk)
+            if key not in self._labels:
+                self._labels[key] = audit._plain(value)
+            return self._labels[key]
+        return audit._plain(value)
 
     # parsing ------------------------------------------------------------------
     def _parse(self, plan: RowPlan, cells: dict) -> tuple[dict, dict]:
@@ -351,18 +413,14 @@ class RowValidator:
         for name, value in values.items():
             old = getattr(organisation, name)
             if old != value:
-                plan.changes[name] = [audit._plain(old), audit._plain(value)]
+                plan.changes[name] = [self._plain(old), self._plain(value)]
                 setattr(organisation, name, value)
         if secondary is not None and secondary != plan.secondary_before:
             plan.secondary_naces = secondary
-        exclude = [name for name in _field_names(Organisation) if name not in plan.changes]
-        exclude += ["enterprise_number", "municipality", "main_nace"]
-        try:
-            organisation.clean_fields(exclude=exclude)
-        except ValidationError as exc:
-            for name, messages in _validation_messages(exc).items():
-                for message in messages:
-                    plan.error(name if name in COLUMNS_BY_KEY else "", message)
+        # The enterprise number, municipality and NACE code were checked while parsing.
+        checked = [n for n in plan.changes if n not in _PARSED_FIELDS]
+        for name, message in _clean_changed(organisation, checked):
+            plan.error(name if name in COLUMNS_BY_KEY else "", message)
         if contact:
             self._plan_contact(plan, organisation, contact)
         if plan.has_errors:
@@ -395,11 +453,6 @@ class RowValidator:
             if old != value:
                 plan.contact_changes[name] = [old, value]
                 setattr(contact, name, value)
-        exclude = [n for n in _field_names(Contact) if n not in plan.contact_changes]
-        try:
-            contact.clean_fields(exclude=exclude)
-        except ValidationError as exc:
-            for name, messages in _validation_messages(exc).items():
-                for message in messages:
-                    key = f"contact_{name}"
-                    plan.error(key if key in COLUMNS_BY_KEY else "", message)
+        for name, message in _clean_changed(contact, plan.contact_changes):
+            key = f"contact_{name}"
+            plan.error(key if key in COLUMNS_BY_KEY else "", message)

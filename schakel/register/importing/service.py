@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import reset_queries, transaction
+from django.db import connection, models, reset_queries, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +36,8 @@ from schakel.register.importing.rows import CREATE, ERROR, UNCHANGED, UPDATE, Ro
 from schakel.register.models import Contact, Organisation, OrganisationType
 
 BATCH_SIZE = 2000
+UPDATE_BATCH = 1000  # rows per executemany
+INSERT_BATCH = 1000  # rows per multi-row INSERT (fewer where the database limits parameters)
 UPLOAD_DIR = "imports"
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 
@@ -332,24 +336,25 @@ class _Writer:
         for plan in creates:
             plan.organisation.created_at = now
             plan.organisation.source = plan.organisation.source or self.message
-        Organisation.objects.bulk_create([p.organisation for p in creates])
-        if updates:
-            fields = {"search_text", "size_class", "manual_fields", "updated_at"}
-            for plan in updates:
-                fields.update(plan.changes)
-            Organisation.objects.bulk_update([p.organisation for p in updates], sorted(fields))
+        _insert_instances(Organisation, [p.organisation for p in creates], now)
+        _update_rows(
+            Organisation,
+            [
+                (p.organisation, ("search_text", "size_class", "manual_fields", *p.changes))
+                for p in updates
+            ],
+            now,
+        )
 
         through = Organisation.secondary_naces.through
         changed_sets = [p for p in plans if p.secondary_naces is not None and p.action != ERROR]
         stale = [p.organisation.pk for p in changed_sets if p.action == UPDATE]
         if stale:
             through.objects.filter(organisation_id__in=stale).delete()
-        through.objects.bulk_create(
-            [
-                through(organisation_id=p.organisation.pk, nacecode_id=nace_id)
-                for p in changed_sets
-                for nace_id in p.secondary_naces
-            ]
+        _insert_values(
+            through,
+            ("organisation", "nacecode"),
+            [(p.organisation.pk, nace_id) for p in changed_sets for nace_id in p.secondary_naces],
         )
 
         for plan in creates:
@@ -371,16 +376,11 @@ class _Writer:
         new_contacts = [p for p in plans if p.contact is not None and p.contact_is_new]
         for plan in new_contacts:
             plan.contact.organisation = plan.organisation
-        Contact.objects.bulk_create([p.contact for p in new_contacts])
+        _insert_instances(Contact, [p.contact for p in new_contacts], now)
         changed_contacts = [
             p for p in plans if p.contact is not None and not p.contact_is_new and p.contact_changes
         ]
-        if changed_contacts:
-            fields = {"updated_at"}
-            for plan in changed_contacts:
-                plan.contact.updated_at = now
-                fields.update(plan.contact_changes)
-            Contact.objects.bulk_update([p.contact for p in changed_contacts], sorted(fields))
+        _update_rows(Contact, [(p.contact, p.contact_changes) for p in changed_contacts], now)
         for plan in new_contacts:
             changes = audit.diff({}, audit.snapshot(plan.contact, m2m=False))
             events.append(
@@ -392,19 +392,171 @@ class _Writer:
                     plan.contact, AuditEvent.Action.UPDATE, plan.contact_changes, now, contact=True
                 )
             )
-        AuditEvent.objects.bulk_create(events)
+        _insert_values(AuditEvent, _EVENT_FIELDS, events)
 
     def _event(self, instance, action, changes, now, contact=False):
-        return AuditEvent(
-            content_type=self.contact_type if contact else self.organisation_type,
-            object_id=str(instance.pk),
-            object_repr=str(instance)[:300],
-            action=action,
-            actor=self.actor,
-            changes=changes,
-            message=self.message,
-            created_at=now,
+        """The values of one AuditEvent row, in the order of _EVENT_FIELDS."""
+        return (
+            (self.contact_type if contact else self.organisation_type).pk,
+            str(instance.pk),
+            str(instance)[:300],
+            action,
+            self.actor.pk if self.actor is not None else None,
+            changes,
+            self.message,
+            now,
         )
+
+
+_EVENT_FIELDS = (
+    "content_type",
+    "object_id",
+    "object_repr",
+    "action",
+    "actor",
+    "changes",
+    "message",
+    "created_at",
+)
+_PLAIN_TEXT_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.EmailField,
+    models.URLField,
+    models.SlugField,
+)
+_PLAIN_INT_FIELDS = (
+    models.AutoField,
+    models.BigAutoField,
+    models.IntegerField,
+    models.PositiveIntegerField,
+    models.BigIntegerField,
+)
+
+
+@contextmanager
+def _bulk_cursor():
+    """A cursor that does not log its statements, even with DEBUG on.
+
+    With DEBUG, Django turns every statement and all its parameters into text for
+    `connection.queries`; for statements with thousands of parameters that costs more
+    than running them.
+    """
+    with connection.cursor() as cursor:
+        yield connection.make_cursor(getattr(cursor, "cursor", cursor))
+
+
+def _preparer(field):
+    """value -> database value, as `field.get_db_prep_save` does, with shortcuts for str/int."""
+    target = field.target_field if field.is_relation else field
+    prepare = field.get_db_prep_save
+    if type(target) in _PLAIN_TEXT_FIELDS:
+        plain = str
+    elif type(target) in _PLAIN_INT_FIELDS:
+        plain = int
+    elif type(target) is models.DateTimeField:
+        # The same moment (the batch's `now`) on every row: prepare it once.
+        seen: dict = {}
+
+        def prepare_moment(value):
+            if value is None:
+                return None
+            if value not in seen:
+                seen.clear()
+                seen[value] = prepare(value, connection)
+            return seen[value]
+
+        return prepare_moment
+    else:
+        return lambda value: None if value is None else prepare(value, connection)
+    return lambda value: (
+        value if value is None or type(value) is plain else prepare(value, connection)
+    )
+
+
+def _insert_values(model, names, rows: list, return_ids: bool = False) -> list | None:
+    """INSERT rows (tuples of field values in the order of `names`) in multi-row statements.
+
+    Returns the new primary keys in row order when `return_ids` (RETURNING, as bulk_create).
+    Values go through each field's own database preparation; bulk_create costs several times
+    more per row because it compiles an expression for every value.
+    """
+    if not rows:
+        return [] if return_ids else None
+    meta = model._meta
+    fields = [meta.get_field(name) for name in names]
+    prepare = [_preparer(f) for f in fields]
+    quote = connection.ops.quote_name
+    head = "INSERT INTO {} ({}) VALUES ".format(
+        quote(meta.db_table), ", ".join(quote(f.column) for f in fields)
+    )
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    tail = f" RETURNING {quote(meta.pk.column)}" if return_ids else ""
+    size = max(1, min(INSERT_BATCH, connection.ops.bulk_batch_size(fields, rows)))
+    ids: list = []
+    with _bulk_cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            params = [p(value) for row in chunk for p, value in zip(prepare, row, strict=True)]
+            cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
+            if return_ids:
+                ids.extend(row[0] for row in cursor.fetchall())
+    return ids if return_ids else None
+
+
+def _insert_instances(model, instances: list, now) -> None:
+    """Insert new model instances (no save(), like bulk_create) and set their primary keys."""
+    if not instances:
+        return
+    if not connection.features.can_return_rows_from_bulk_insert:
+        model.objects.bulk_create(instances)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    for instance in instances:
+        for f in fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                setattr(instance, f.attname, now)
+    ids = _insert_values(
+        model,
+        [f.name for f in fields],
+        [[getattr(i, f.attname) for f in fields] for i in instances],
+        return_ids=True,
+    )
+    for instance, pk in zip(instances, ids, strict=True):
+        instance.pk = pk
+        instance._state.adding = False
+        instance._state.db = connection.alias
+
+
+def _update_rows(model, changed: list[tuple], now) -> None:
+    """UPDATE each (instance, field names) with its own values, plus updated_at = now.
+
+    `bulk_update` builds one CASE WHEN per row and field, which costs more than the rest of
+    the import together; here rows with the same changed fields share one parametrised
+    statement run with executemany, and only those fields are written.
+    """
+    if not changed:
+        return
+    meta = model._meta
+    groups: dict[tuple[str, ...], list] = defaultdict(list)
+    for instance, names in changed:
+        instance.updated_at = now
+        groups[tuple(sorted({*names, "updated_at"}))].append(instance)
+    quote = connection.ops.quote_name
+    with _bulk_cursor() as cursor:
+        for names, instances in groups.items():
+            fields = [meta.get_field(name) for name in names]
+            columns = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+            sql = f"UPDATE {quote(meta.db_table)} SET {columns} WHERE {quote(meta.pk.column)} = %s"
+            for start in range(0, len(instances), UPDATE_BATCH):
+                cursor.executemany(
+                    sql,
+                    [
+                        [f.get_db_prep_save(getattr(i, f.attname), connection) for f in fields]
+                        + [i.pk]
+                        for i in instances[start : start + UPDATE_BATCH]
+                    ],
+                )
 
 
 # Uploads ------------------------------------------------------------------------------------
