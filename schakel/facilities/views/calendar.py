@@ -65,7 +65,6 @@ def resource_events(request, pk):
             "end": timezone.localtime(e).isoformat(),
             "display": "background",
             "classNames": ["fc-free"],
-            "title": _("free"),
         }
         for s, e in found["free"]
     ]

@@ -10,6 +10,13 @@
       "T" + pad(date.getHours()) + ":" + pad(date.getMinutes());
   }
 
+  function hideIcons(el) {
+    el.querySelectorAll(".fc-icon[role=img]").forEach(function (icon) {
+      icon.removeAttribute("role");
+      icon.setAttribute("aria-hidden", "true");
+    });
+  }
+
   function initCalendar(el) {
     if (!window.FullCalendar) { return; }
     var selectable = el.getAttribute("data-selectable") === "true";
@@ -25,6 +32,14 @@
       timeZone: "local",
       headerToolbar: { left: "prev,next today", center: "title", right: "dayGridMonth,timeGridWeek,timeGridDay" },
       events: el.getAttribute("data-events-url"),
+      buttonText: {
+        today: el.getAttribute("data-label-today") || "today",
+        month: el.getAttribute("data-label-month") || "month",
+        week: el.getAttribute("data-label-week") || "week",
+        day: el.getAttribute("data-label-day") || "day"
+      },
+      // The chevrons are decoration: the buttons carry their own title (axe: role-img-alt).
+      datesSet: function () { hideIcons(el); },
       selectable: selectable,
       selectMirror: true,
       select: function (info) {
@@ -42,6 +57,7 @@
       }
     });
     calendar.render();
+    hideIcons(el);
   }
 
   var palette = ["#0b5394", "#e69138", "#6aa84f", "#cc0000", "#674ea7", "#45818e", "#bf9000", "#a64d79"];
