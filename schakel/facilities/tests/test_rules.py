@@ -245,3 +245,19 @@ def test_operator_is_present_without_certificate(now, machine, sme, company_user
 
     assert first.with_operator is True
     assert second.with_operator is False
+
+
+def test_daily_command_completes_ended_bookings(now, machine, sme, staff_user, time_machine):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    booking = book(machine, sme, local(2026, 3, 3, 9), local(2026, 3, 3, 10), staff_user)
+    time_machine.move_to(local(2026, 3, 5, 9), tick=False)
+    out = StringIO()
+
+    call_command("facilities", "daily", stdout=out)
+
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.COMPLETED
+    assert out.getvalue().startswith("1 ")
