@@ -64,6 +64,7 @@ bench: install
 
 bench-match: install
 	$(BIN)/python -m schakel.matching.bench --dev-dir ../shared/bench/matching-dev
+	$(BIN)/python -m bench.matching_reverse --companies 100000
 
 clean:
 	rm -rf $(VENV) var staticfiles
