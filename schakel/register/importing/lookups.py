@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 
 from django.utils import translation
@@ -9,6 +10,9 @@ from django.utils import translation
 from schakel.core.text import fold
 from schakel.places.models import Municipality, NaceCode, PostalCode
 from schakel.register.models import Contact, OrganisationType
+
+# `fold` for values that repeat down a file (types, places, languages, first names).
+fold_label = functools.lru_cache(maxsize=8192)(fold)
 
 _LANGUAGE_NAMES = {
     "nl": ("nederlands", "vlaams", "dutch", "neerlandais", "nl be", "nl-be"),
@@ -81,6 +85,7 @@ class Lookups:
             self.by_postal_code[code].add(target)
             self.by_name[fold(name)].add(target)
         self.nace = {n.code: n for n in NaceCode.objects.all()}
+        self.nace_by_pk = {n.pk: n for n in self.nace.values()}
         self.types = _labels_in_all_languages(OrganisationType.choices)
         self.types.update({fold(k): v for k, v in _TYPE_SYNONYMS.items()})
         self.languages = _labels_in_all_languages(Contact.Language.choices)
@@ -96,7 +101,7 @@ class Lookups:
         by_code = self.by_postal_code.get(postal_code, set()) if postal_code else set()
         if not name:
             return set(by_code)
-        by_name = self.by_name.get(fold(name), set())
+        by_name = self.by_name.get(fold_label(name), set())
         # An unknown name is unknown, whatever the postal code says.
         return (by_code & by_name) or set(by_name)
 

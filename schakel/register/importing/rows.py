@@ -16,14 +16,14 @@ from decimal import ROUND_HALF_UP
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from schakel.core import audit
 from schakel.core.text import fold
 from schakel.core.validators import normalize_enterprise_number, validate_enterprise_number
+from schakel.places.models import Municipality, NaceCode
 from schakel.register.importing.columns import COLUMNS_BY_KEY, CONTACT_KEYS
-from schakel.register.importing.lookups import Lookups
+from schakel.register.importing.lookups import Lookups, fold_label
 from schakel.register.importing.values import (
     cell_text,
     looks_like_formula,
@@ -166,9 +166,9 @@ class RowValidator:
         self.seen_numbers: dict[str, int] = {}  # enterprise number -> first row with it
         self._labels: dict[tuple, str] = {}  # (model, pk) -> str(instance), for the audit
 
-    def _plain(self, value):
+    def plain(self, value):
         """audit._plain, remembering the text of reference records (municipality, NACE)."""
-        if isinstance(value, models.Model):
+        if isinstance(value, (Municipality, NaceCode)):
             key = (type(value), value.pk)
             if key not in self._labels:
                 self._labels[key] = audit._plain(value)
@@ -218,7 +218,7 @@ class RowValidator:
             values["website"] = site
 
         if text.get("type"):
-            found = self.lookups.types.get(fold(text["type"]))
+            found = self.lookups.types.get(fold_label(text["type"]))
             if found is None:
                 plan.error(
                     "type",
@@ -339,7 +339,7 @@ class RowValidator:
                     _("is required when other contact columns are filled."),
                 )
         if text.get("contact_language"):
-            language = self.lookups.languages.get(fold(text["contact_language"]))
+            language = self.lookups.languages.get(fold_label(text["contact_language"]))
             if language is None:
                 plan.error(
                     "contact_language",
@@ -376,14 +376,25 @@ class RowValidator:
         ]
         existing = {}
         if existing_ids:
-            queryset = Organisation.objects.filter(pk__in=existing_ids).select_related(
-                "municipality", "main_nace"
-            )
+            # Municipality and NACE code come from the lookups rather than a join.
+            municipality_field = Organisation._meta.get_field("municipality")
+            nace_field = Organisation._meta.get_field("main_nace")
+            contacts: dict[int, list[Contact]] = {}
             if any(contact for _p, _v, contact in parsed):
-                queryset = queryset.prefetch_related(
-                    Prefetch("contacts", queryset=Contact.objects.filter(erased_at__isnull=True))
-                )
-            existing = {org.enterprise_number: org for org in queryset}
+                # In the model's order (last name, first name), as the matching expects.
+                for person in Contact.objects.filter(
+                    organisation_id__in=existing_ids, erased_at__isnull=True
+                ):
+                    contacts.setdefault(person.organisation_id, []).append(person)
+            for org in Organisation.objects.filter(pk__in=existing_ids):
+                if org.municipality_id is not None:
+                    municipality_field.set_cached_value(
+                        org, self.lookups.municipality(org.municipality_id)
+                    )
+                if org.main_nace_id is not None:
+                    nace_field.set_cached_value(org, self.lookups.nace_by_pk[org.main_nace_id])
+                org._import_contacts = contacts.get(org.pk, [])
+                existing[org.enterprise_number] = org
             through = Organisation.secondary_naces.through
             secondary: dict[int, list[int]] = {}
             for org_id, nace_id in through.objects.filter(
@@ -413,7 +424,7 @@ class RowValidator:
         for name, value in values.items():
             old = getattr(organisation, name)
             if old != value:
-                plan.changes[name] = [self._plain(old), self._plain(value)]
+                plan.changes[name] = [self.plain(old), self.plain(value)]
                 setattr(organisation, name, value)
         if secondary is not None and secondary != plan.secondary_before:
             plan.secondary_naces = secondary
@@ -438,12 +449,15 @@ class RowValidator:
         found = None
         if organisation.pk:
             email = fold(values.get("email", ""))
-            names = (fold(values.get("first_name", "")), fold(values.get("last_name", "")))
-            for candidate in organisation.contacts.all():
+            names = (
+                fold_label(values.get("first_name", "")),
+                fold_label(values.get("last_name", "")),
+            )
+            for candidate in organisation._import_contacts:
                 if email and fold(candidate.email) == email:
                     found = candidate
                     break
-                if (fold(candidate.first_name), fold(candidate.last_name)) == names:
+                if (fold_label(candidate.first_name), fold_label(candidate.last_name)) == names:
                     found = candidate
         contact = found or Contact(organisation=organisation if organisation.pk else None)
         plan.contact = contact

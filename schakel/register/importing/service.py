@@ -9,6 +9,7 @@ the transaction is rolled back at the end: a file with one bad row changes nothi
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 from collections import defaultdict
@@ -193,7 +194,7 @@ def run_file_import(
             )
         )
         validator = RowValidator(lookups, default_type, existing)
-        writer = _Writer(actor, filename) if apply else None
+        writer = _Writer(actor, filename, validator.plain) if apply else None
         try:
             if apply:
                 with transaction.atomic():
@@ -316,7 +317,8 @@ def _field_label(name: str) -> str:
 class _Writer:
     """Writes checked plans in bulk, with one audit event per created or changed record."""
 
-    def __init__(self, actor, filename: str):
+    def __init__(self, actor, filename: str, plain=audit._plain):
+        self.plain = plain  # audit._plain, with the labels of reference records remembered
         self.actor = actor if getattr(actor, "is_authenticated", False) else None
         self.message = (_("File import: %(name)s") % {"name": filename})[:300]
         self.organisation_type = ContentType.objects.get_for_model(Organisation)
@@ -358,7 +360,7 @@ class _Writer:
         )
 
         for plan in creates:
-            changes = audit.diff({}, audit.snapshot(plan.organisation, m2m=False))
+            changes = self._created(plan.organisation)
             if plan.secondary_naces:
                 changes["secondary_naces"] = [None, plan.secondary_naces]
             events.append(self._event(plan.organisation, AuditEvent.Action.CREATE, changes, now))
@@ -382,7 +384,7 @@ class _Writer:
         ]
         _update_rows(Contact, [(p.contact, p.contact_changes) for p in changed_contacts], now)
         for plan in new_contacts:
-            changes = audit.diff({}, audit.snapshot(plan.contact, m2m=False))
+            changes = self._created(plan.contact)
             events.append(
                 self._event(plan.contact, AuditEvent.Action.CREATE, changes, now, contact=True)
             )
@@ -393,6 +395,15 @@ class _Writer:
                 )
             )
         _insert_values(AuditEvent, _EVENT_FIELDS, events)
+
+    def _created(self, instance) -> dict:
+        """audit.diff({}, audit.snapshot(instance, m2m=False)), without the repeated lookups."""
+        changes = {}
+        for name in _audited_fields(type(instance)):
+            value = self.plain(getattr(instance, name))
+            if value is not None:
+                changes[name] = [None, value]
+        return changes
 
     def _event(self, instance, action, changes, now, contact=False):
         """The values of one AuditEvent row, in the order of _EVENT_FIELDS."""
@@ -406,6 +417,13 @@ class _Writer:
             self.message,
             now,
         )
+
+
+@functools.cache
+def _audited_fields(model) -> tuple[str, ...]:
+    """The fields audit.snapshot() records."""
+    skip = ("updated_at", "created_at", "search_text")
+    return tuple(f.name for f in model._meta.concrete_fields if f.name not in skip)
 
 
 _EVENT_FIELDS = (
