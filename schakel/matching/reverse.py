@@ -6,7 +6,7 @@
 Scoring is vectorised over every company at once. Per process, the register's companies are
 held as numpy arrays (cluster bitmask, main NACE division, size, stage, coordinates and an
 inverted index of description words), rebuilt only when the register changed (count and latest
-``updated_at`` of companies, checked per call). Signals, each in [0, 1]:
+``updated_at`` of companies, checked at most every 30 seconds). Signals, each in [0, 1]:
 
 * cluster: the company works in one of the offering's clusters;
 * activity: its main NACE division belongs to the offering's clusters or domains;
@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -133,7 +134,8 @@ class _Features:
 
 
 _lock = threading.Lock()
-_cache: dict[str, tuple[tuple, _Features]] = {}
+_cache: dict[str, tuple[tuple, _Features, float]] = {}
+CHECK_SECONDS = 30.0
 
 
 def _signature() -> tuple:
@@ -144,16 +146,25 @@ def _signature() -> tuple:
 
 
 def features() -> _Features:
-    """The arrays of this process, rebuilt when the register changed."""
+    """The arrays of this process, rebuilt when the register changed.
+
+    The register's signature costs a scan (tens of ms over 100,000 companies), so it is checked
+    at most every ``CHECK_SECONDS``: a company added or changed shows within that time.
+    """
     from django.db import connection
 
     key = f"{connection.vendor}:{connection.settings_dict['NAME']}"
-    sig = _signature()
     with _lock:
         cached = _cache.get(key)
+        now = time.monotonic()
+        if cached is not None and now - cached[2] < CHECK_SECONDS:
+            return cached[1]
+        sig = _signature()
         if cached is None or cached[0] != sig:
-            cached = (sig, _Features())
-            _cache[key] = cached
+            cached = (sig, _Features(), now)
+        else:
+            cached = (sig, cached[1], now)
+        _cache[key] = cached
         return cached[1]
 
 

@@ -62,8 +62,15 @@ def test_ranking_uses_cluster_audience_text_and_distance(catalog, english):
     )
 
 
-def test_features_refresh_when_the_register_changes(catalog):
+def test_features_refresh_when_the_register_changes(catalog, monkeypatch):
+    monkeypatch.setattr(reverse, "CHECK_SECONDS", 0)
     first = reverse.features()
     assert reverse.features() is first
     company("Nieuw Voeding", clusters=["food"])
     assert reverse.features() is not first
+
+
+def test_features_are_checked_at_most_every_few_seconds(catalog, django_assert_num_queries):
+    reverse.features()
+    with django_assert_num_queries(0):
+        reverse.features()
