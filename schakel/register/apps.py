@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,14 @@ class RegisterConfig(AppConfig):
     def ready(self):
         # Register the "register.import" job handler with schakel.core.jobs (worker and web).
         from schakel.register.importing import jobs  # noqa: F401
+
+        post_migrate.connect(_ensure_search_index, sender=self)
+
+
+def _ensure_search_index(sender, using="default", **kwargs):
+    """Put back the SQLite indexes and triggers a later migration's table rebuild dropped."""
+    from django.db import connections
+
+    from schakel.register.search_index import ensure_sqlite_indexes
+
+    ensure_sqlite_indexes(connections[using], create=False)

@@ -4,13 +4,20 @@ import re
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schakel.core.models import TimeStampedModel
 from schakel.core.text import fold
 from schakel.core.validators import format_enterprise_number, validate_enterprise_number
+from schakel.register.search_index import (
+    TRIGRAM_LENGTH,
+    fts_match_expression,
+    fts_rowids_sql,
+    sqlite_search_index_ready,
+)
 
 
 class OrganisationType(models.TextChoices):
@@ -83,6 +90,12 @@ def search_words(text: str) -> list[str]:
     return [word for word in words if word]
 
 
+def search_terms(text: str) -> list[str]:
+    """The search words that each must match: a word inside another one adds nothing."""
+    unique = list(dict.fromkeys(search_words(text)))
+    return [word for word in unique if not any(word != other and word in other for other in unique)]
+
+
 class OrganisationQuerySet(models.QuerySet):
     def visible_to(self, user, action: str = "view"):
         """The one gate for organisations: what `user` may see (or change) in the register."""
@@ -107,8 +120,16 @@ class OrganisationQuerySet(models.QuerySet):
         Words match anywhere (so "metaal" finds "Alfa-Metaalbouw"), regardless of
         case and accents; see `search_words` for numbers and punctuation.
         """
+        words = search_terms(text)
         qs = self
-        for word in search_words(text):
+        if sqlite_search_index_ready(connections[self.db]):
+            # SQLite: look the longer words up in the trigram index (see search_index).
+            indexed = [word for word in words if len(word) >= TRIGRAM_LENGTH]
+            if indexed:
+                qs = qs.filter(pk__in=RawSQL(fts_rowids_sql(), [fts_match_expression(indexed)]))
+            words = [word for word in words if len(word) < TRIGRAM_LENGTH]
+        # PostgreSQL's pg_trgm index serves this LIKE directly.
+        for word in words:
             qs = qs.filter(search_text__contains=word)
         return qs
 
@@ -227,6 +248,11 @@ class Organisation(TimeStampedModel):
             models.Index(fields=["type", "name"], name="register_org_type_name_idx"),
             models.Index(fields=["name", "id"], name="register_org_name_idx"),
             models.Index(fields=["municipality", "name"], name="register_org_muni_idx"),
+            # Sorting by headcount or by date added, up to a deep page, without sorting all
+            # rows. "-employees" (empty last, then by name) has its own index per database
+            # (register migration 0003), as SQLite cannot declare NULLS LAST in an index.
+            models.Index(fields=["employees", "name", "id"], name="register_org_employees_idx"),
+            models.Index(fields=["created_at", "id"], name="register_org_created_idx"),
         ]
 
     def __str__(self) -> str:

@@ -25,6 +25,7 @@ from schakel.core.api.permissions import gate_allows_any
 from schakel.core.models import AuditEvent
 from schakel.register import services
 from schakel.register.api.filters import ContactFilter
+from schakel.register.api.pagination import IdFirstPagination
 from schakel.register.api.serializers import (
     ActivitySerializer,
     AuditEventSerializer,
@@ -86,11 +87,19 @@ class OrganisationViewSet(CodedErrorsMixin, viewsets.ModelViewSet):
     filterset_class = OrganisationFilter
     permission_classes = [permissions.IsAuthenticated, OrganisationGate]
 
+    pagination_class = IdFirstPagination
+
     def get_queryset(self):
-        return (
-            Organisation.objects.visible_to(self.request.user)
-            .select_related("municipality__region", "main_nace")
-            .prefetch_related("secondary_naces", "domains", "clusters", "themes")
+        return self.with_relations(Organisation.objects.visible_to(self.request.user))
+
+    def get_page_queryset(self):
+        """Where `IdFirstPagination` loads a page's rows (ids already gated and filtered)."""
+        return self.with_relations(Organisation.objects.all())
+
+    @staticmethod
+    def with_relations(queryset):
+        return queryset.select_related("municipality__region", "main_nace").prefetch_related(
+            "secondary_naces", "domains", "clusters", "themes"
         )
 
     def perform_destroy(self, instance):

@@ -33,6 +33,7 @@ from schakel.register.models import (
     SizeClass,
     Stage,
 )
+from schakel.register.pagination import RegisterPaginator
 
 PAGE_SIZE = 50
 TIMELINE_PAGE_SIZE = 20
@@ -178,7 +179,7 @@ def organisation_list(request):
     # Paginate the ids first (an index-only scan for the sort), then load the
     # 50 rows with their joins: deep pages stay cheap on 100,000 organisations.
     ids = filterset.qs.values_list("pk", flat=True)
-    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = RegisterPaginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
     by_pk = (
         Organisation.objects.select_related("municipality__region", "main_nace")
         .prefetch_related("clusters")
