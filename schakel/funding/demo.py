@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from schakel.accounts.models import User
+from schakel.core import audit
 from schakel.core.demo import DEMO_PASSWORD, FICTIONAL_SOURCE, reference_data, source_text
 from schakel.funding import ledger, services
 from schakel.funding.eligibility import eligible_organisations
@@ -27,6 +28,7 @@ from schakel.funding.models import (
     Programme,
     ProgrammeManager,
     ProgrammeSource,
+    money,
 )
 from schakel.places.models import Cluster
 from schakel.register.models import Organisation, OrganisationType
@@ -290,18 +292,18 @@ def _programmes(staff) -> dict[str, Programme]:
         amount = envelope if isinstance(envelope, Decimal) else D(str(record.get(envelope) or 0))
         source_ids = [record.get("source")] + list(record.get("extra_sources") or [])
         programme = Programme.objects.filter(code=code).first() or Programme(code=code)
-        before = None if programme.pk is None else {}
+        before = None if programme.pk is None else audit.snapshot(programme)
         programme.name = name
         programme.description = "\n\n".join(
             t for t in (record.get("description_nl", ""), ASSUMED) if t
         )
         programme.funder = _body(body_id, body_name, [s for s in source_ids if s])
-        programme.envelope_eur = max(amount, programme.allocated_eur or D("0"))
+        programme.envelope_eur = money(max(amount, programme.allocated_eur or D("0")))
         programme.starts_on = dt.date(start, 1, 1)
         programme.ends_on = dt.date(end, 12, 31)
-        programme.max_cofinancing_pct = D(max_rate)
+        programme.max_cofinancing_pct = money(max_rate)
         programme.eligible_categories = STANDARD_CATEGORIES
-        programme.overhead_flat_rate_pct = D("15")
+        programme.overhead_flat_rate_pct = money("15")
         programme.is_de_minimis = de_minimis
         programme.source = source_text([s for s in source_ids if s]) if record else FICTIONAL_SOURCE
         services.save_programme(programme, None, before=before)

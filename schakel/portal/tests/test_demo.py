@@ -72,6 +72,7 @@ def test_demo_loads_partners_companies_and_one_login_per_role():
         "partner": "partner",
         "company": "company",
         "facility": "staff",  # the facility manager (facilities demo)
+        "evaluator": "staff",  # the evaluator (funding demo)
     }
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="partner").partner_organisation == sirris
@@ -95,7 +96,7 @@ def test_second_run_adds_nothing():
     # then
     assert counts() == before
     assert before["companies"] == 50
-    assert before["users"] == 5
+    assert before["users"] == 6  # one login per role, the facility manager, the evaluator
     assert before["mandates"] == 2
 
 
