@@ -14,6 +14,25 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def _english_outside_requests(request):
+    """Code run outside a request (commands, services) speaks English in tests.
+
+    The interface's default language is Dutch; tests assert the English source
+    strings unless they switch language on purpose (`translation.override("nl")`,
+    or a request with a language cookie or Accept-Language). Requests still go
+    through LocaleMiddleware, so pages keep their Dutch default. Browser tests
+    are left alone: they check the real default.
+    """
+    if request.node.get_closest_marker("browser"):
+        yield
+        return
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """In CI a skipped browser test is a failure: it would hide a broken set-up."""

@@ -29,7 +29,8 @@ def catalogue(municipalities, small_catalog, partner_org):
 
 
 def api(user):
-    client = APIClient()
+    # English, so the assertions can quote the source strings.
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     if user is not None:
         client.force_authenticate(user)
     return client
