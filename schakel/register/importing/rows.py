@@ -156,6 +156,10 @@ def _clean_changed(instance, names) -> list[tuple[str, str]]:
     return errors
 
 
+# Values audit._plain returns unchanged.
+_AS_IS = frozenset({str, int, bool})
+
+
 class RowValidator:
     """Checks rows against the reference data and the register; keeps file-wide state."""
 
@@ -168,6 +172,8 @@ class RowValidator:
 
     def plain(self, value):
         """audit._plain, remembering the text of reference records (municipality, NACE)."""
+        if value is None or type(value) in _AS_IS:
+            return value
         if isinstance(value, (Municipality, NaceCode)):
             key = (type(value), value.pk)
             if key not in self._labels:

@@ -378,6 +378,7 @@ class _Writer:
         new_contacts = [p for p in plans if p.contact is not None and p.contact_is_new]
         for plan in new_contacts:
             plan.contact.organisation = plan.organisation
+            plan.contact.created_at = now
         _insert_instances(Contact, [p.contact for p in new_contacts], now)
         changed_contacts = [
             p for p in plans if p.contact is not None and not p.contact_is_new and p.contact_changes

@@ -163,6 +163,10 @@ def test_three_thousand_rows_are_counted_written_and_audited_exactly(
     )
     assert Contact.objects.get(last_name="Desmet500").organisation.enterprise_number == number(500)
     assert Contact.objects.filter(last_name__startswith="Vermeulen").count() == NEW
+    for i in (EXISTING, EXISTING + 1, EXISTING + NEW - 1):  # new contacts of new organisations
+        contact = Contact.objects.get(last_name=f"Vermeulen{i}")
+        assert contact.organisation.enterprise_number == number(i)
+        assert event_for(contact, "create").changes["organisation"] == [None, f"Firma {i} BV"]
     # one audit event per created or changed record, with the changes, by the importer
     assert events(Organisation, "create") == NEW
     assert events(Organisation, "update") == UPDATED
