@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from schakel.register.models import Organisation
+from schakel.portal import dashboard
 
 
 @login_required
@@ -12,11 +12,5 @@ def home(request):
         return redirect("register:organisation_detail", request.acting_company.pk)
     if user.is_partner and user.partner_organisation_id:
         return redirect("register:organisation_detail", user.partner_organisation_id)
-    context = {}
-    if user.is_agency:
-        context["organisation_count"] = Organisation.objects.count()
-        context["company_count"] = Organisation.objects.companies().count()
-        context["pending_count"] = Organisation.objects.filter(
-            status=Organisation.Status.PENDING
-        ).count()
+    context = dashboard.for_staff(user) if user.is_agency else {}
     return render(request, "portal/home.html", context)
