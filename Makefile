@@ -59,8 +59,10 @@ demo: install
 	$(SCHAKEL) migrate --noinput
 	$(SCHAKEL) demo
 
+# Benchmarks report figures and ratios; they never fail on a timing (shared, noisy machines).
 bench: install
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.facilities
 
 bench-match: install
 	$(BIN)/python -m schakel.matching.bench --dev-dir ../shared/bench/matching-dev
