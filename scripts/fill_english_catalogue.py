@@ -8,11 +8,16 @@ from pathlib import Path
 
 import polib
 
-CATALOGUE = Path(__file__).resolve().parent.parent / "schakel/locale/en/LC_MESSAGES/django.po"
+ROOT = Path(__file__).resolve().parent.parent / "schakel"
 
 
 def main() -> None:
-    po = polib.pofile(str(CATALOGUE))
+    for catalogue in sorted(ROOT.glob("**/locale/en/LC_MESSAGES/django.po")):
+        fill(catalogue)
+
+
+def fill(catalogue: Path) -> None:
+    po = polib.pofile(str(catalogue))
     for entry in po:
         if entry.msgid_plural:
             entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
