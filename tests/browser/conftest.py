@@ -103,10 +103,20 @@ def checked_page(browser, live_server):
     context.close()
 
 
+def use_english(checked: CheckedPage):
+    """Switch the interface to English, for walks that quote the English source strings.
+
+    The Dutch default and the language switch itself are covered by test_language.py.
+    """
+    checked.page.context.add_cookies(
+        [{"name": "schakel_language", "value": "en", "url": checked.base_url}]
+    )
+
+
 def login(checked: CheckedPage, username: str, password: str):
     page = checked.goto("/accounts/login/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name="Aanmelden").click()
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("main form button[type=submit]").click()
     page.wait_for_load_state("networkidle")
     return page

@@ -19,7 +19,7 @@ from schakel.facilities.models import (
 )
 from schakel.register.models import Organisation, OrganisationType
 
-from .conftest import login
+from .conftest import login, use_english
 
 PASSWORD = "Correct-Horse-42"
 BXL = ZoneInfo("Europe/Brussels")
@@ -97,7 +97,8 @@ def world(django_user_model):
 
 def test_company_books_a_machine_found_in_the_catalogue(checked_page, world):
     day = next_weekday(7)
-    # given a company user, logged in, on the catalogue's equipment
+    # given a company user, logged in, on the catalogue's equipment (in English)
+    use_english(checked_page)
     login(checked_page, "wout", PASSWORD)
     page = checked_page.goto("/catalog/?kind=equipment")
 
@@ -146,7 +147,8 @@ def test_company_books_a_machine_found_in_the_catalogue(checked_page, world):
 
 
 def test_facility_manager_approves_a_pending_request(checked_page, world):
-    # given the facility manager on her desk
+    # given the facility manager on her desk (in English)
+    use_english(checked_page)
     login(checked_page, "sofie", PASSWORD)
     page = checked_page.goto("/facilities/manage/")
     rows = page.locator("#pending-table tbody tr")
