@@ -83,11 +83,10 @@ def _sqlite_names(cursor, kind: str) -> set[str]:
     return {row[0] for row in cursor.fetchall()}
 
 
-def ensure_sqlite_indexes(connection, create: bool = True) -> bool:
+def ensure_sqlite_indexes(connection) -> bool:
     """The SQLite-only indexes, the FTS5 table and its triggers, created where missing.
 
-    If the FTS table or a trigger was missing, the text index is rebuilt. With `create=False`
-    only repair what a table rebuild lost, once migration 0003 has made them. Returns whether
+    If the FTS table or a trigger was missing, the text index is rebuilt. Returns whether
     the search index is in place. Does nothing on other databases or before the organisation
     table exists; the FTS part needs SQLite 3.34 or later.
     """
@@ -95,8 +94,7 @@ def ensure_sqlite_indexes(connection, create: bool = True) -> bool:
         return False
     with connection.cursor() as cursor:
         tables = _sqlite_names(cursor, "table")
-        indexes = _sqlite_names(cursor, "index")
-        if TABLE not in tables or (not create and EMPLOYEES_DESC_INDEX not in indexes):
+        if TABLE not in tables:
             return False
         for sql in _SQLITE_INDEXES:
             cursor.execute(sql)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from schakel.core.demo import insert_rows
 from schakel.core.text import fold
 from schakel.register import search_index
+from schakel.register.apps import _ensure_search_index
 from schakel.register.models import Organisation
 
 SQLITE = connection.vendor == "sqlite"
@@ -146,19 +147,26 @@ def test_bulk_created_and_raw_inserted_organisations_are_found(db):
 
 
 @pytest.mark.skipif(not SQLITE, reason="the triggers are SQLite's")
-def test_post_migrate_repair_puts_back_lost_triggers_and_reindexes(db):
-    # given: a table rebuild (as a later SQLite migration does) lost the triggers
+def test_post_migrate_puts_back_what_a_table_rebuild_dropped(db):
+    # given: a table rebuild (as Django does to alter a SQLite table) lost the triggers and
+    # the indexes Django does not know of
     with connection.cursor() as cursor:
         for name in search_index._TRIGGERS:
             cursor.execute(f"DROP TRIGGER {name}")
+        for name in (search_index.EMPLOYEES_DESC_INDEX, search_index.TYPE_SIZE_INDEX):
+            cursor.execute(f"DROP INDEX {name}")
     Organisation.objects.create(name="Theta Zuivel")
     assert found("zuivel") == []
     # when
-    assert search_index.ensure_sqlite_indexes(connection, create=False)
+    _ensure_search_index(sender=None, using=connection.alias)
     # then: indexed again, and kept in step from now on
     assert found("zuivel") == ["Theta Zuivel"]
     Organisation.objects.create(name="Iota Zuivel")
     assert found("zuivel") == ["Iota Zuivel", "Theta Zuivel"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        indexes = {row[0] for row in cursor.fetchall()}
+    assert {search_index.EMPLOYEES_DESC_INDEX, search_index.TYPE_SIZE_INDEX} <= indexes
 
 
 def test_fts_expression_quotes_every_word():
