@@ -98,11 +98,13 @@ class RowPlan:
 class _FieldCheck:
     """One model field's `clean()` with a cheap path for the common case.
 
-    Plain text fields without extra validators accept a non-empty string that fits
-    max_length, has no NUL character, is one of the choices (if any) and, for an e-mail
-    field, passes Django's e-mail validator: that is everything `field.clean()` checks for
-    them. Anything else, and any value the cheap path does not accept, goes through
-    `field.clean()` itself, so the rules and the error messages are the model's own.
+    For plain text fields without extra validators, `field.clean()` checks the length, the
+    choices (if any) and, for an e-mail field, Django's e-mail validator; a non-empty string
+    that passes those (and has no NUL character, to stay on the safe side) is accepted
+    here without the detour. Anything else, and any value the cheap path does not accept,
+    goes through `field.clean()` itself, so the rules and the error messages are the
+    model's own. The validation per row is then: cheap checks, a dict lookup for reference
+    data, and Django's validators only where a cheap check cannot decide.
     """
 
     _PLAIN = (models.CharField, models.EmailField, models.TextField)
