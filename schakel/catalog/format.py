@@ -216,7 +216,7 @@ class _Record:
         return value
 
     def code_list(self, name: str, vocabulary, *, path=None, value=None):
-        """A list of vocabulary codes, given back in the vocabulary's order (a set)."""
+        """A list of vocabulary codes, in the order given, without repeats."""
         path = path or name
         value = self.raw.get(name) if value is None else value
         if value is None:
@@ -224,7 +224,7 @@ class _Record:
         if not isinstance(value, list):
             self.error(path, _("Must be a list."))
             return []
-        codes = set()
+        codes = []
         for item in value:
             if not isinstance(item, str) or item not in vocabulary:
                 self.error(
@@ -232,9 +232,9 @@ class _Record:
                     _("Unknown code %(value)s; expected one of: %(choices)s.")
                     % {"value": item, "choices": ", ".join(vocabulary)},
                 )
-            else:
-                codes.add(item)
-        return [code for code in vocabulary if code in codes]
+            elif item not in codes:
+                codes.append(item)
+        return codes
 
     def keywords(self, name: str):
         value = self.raw.get(name)

@@ -185,6 +185,9 @@ class Offering(TimeStampedModel):
         blank=True,
         help_text=_("Free lowercase keywords, in the order given."),
     )
+    # The order in which a catalogue file listed domains and clusters, so an export gives
+    # them back as written (the many-to-many fields above hold the sets).
+    tag_order = models.JSONField(default=dict, blank=True, editable=False)
     # PROTECT: reference data in use is never deleted.
     municipality = models.ForeignKey(
         "places.Municipality",
@@ -353,6 +356,8 @@ class ProviderProfile(models.Model):
     description_en = models.TextField(_("description (English)"), blank=True)
     description_fr = models.TextField(_("description (French)"), blank=True)
     themes = models.JSONField(_("themes"), default=list, blank=True)
+    # Order of the organisation's domains and clusters as the catalogue file gave them.
+    tag_order = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("provider profile")

@@ -71,8 +71,12 @@ def json_number(amount: Decimal):
     return float(amount)
 
 
-def _codes(manager, vocabulary) -> list[str]:
+def _codes(manager, vocabulary, written: list | None = None) -> list[str]:
+    """The codes of a domain/cluster set: as the file wrote them while the set is unchanged,
+    otherwise in vocabulary order."""
     codes = {term.code for term in manager.all()}
+    if written and len(written) == len(codes) and set(written) == codes:
+        return list(written)
     return [code for code in vocabulary if code in codes]
 
 
@@ -85,10 +89,11 @@ def offering_format_record(offering: Offering) -> dict:
         "description": text_object(offering, "description"),
         "provider": offering.provider.external_id or f"organisation-{offering.provider_id}",
     }
-    domains = _codes(offering.domains, DOMAIN_CODES)
+    order = offering.tag_order or {}
+    domains = _codes(offering.domains, DOMAIN_CODES, order.get("domains"))
     if domains:
         record["domains"] = domains
-    clusters = _codes(offering.clusters, CLUSTER_CODES)
+    clusters = _codes(offering.clusters, CLUSTER_CODES, order.get("clusters"))
     if clusters:
         record["clusters"] = clusters
     if offering.themes:
@@ -153,15 +158,20 @@ def organisation_to_record(organisation: Organisation) -> dict:
         record["website"] = organisation.website
     if organisation.municipality_id:
         record["municipality_nis"] = organisation.municipality.nis_code
-    domains = _codes(organisation.domains, DOMAIN_CODES)
+    order = (profile.tag_order if profile else None) or {}
+    domains = _codes(organisation.domains, DOMAIN_CODES, order.get("domains"))
     if domains:
         record["domains"] = domains
-    clusters = _codes(organisation.clusters, CLUSTER_CODES)
+    clusters = _codes(organisation.clusters, CLUSTER_CODES, order.get("clusters"))
     if clusters:
         record["clusters"] = clusters
     if profile and profile.themes:
         record["themes"] = list(profile.themes)
     return record
+
+
+def _tag_order(record: dict) -> dict:
+    return {name: list(record[name]) for name in ("domains", "clusters") if record.get(name)}
 
 
 def _comparable(record: dict) -> dict:
@@ -237,6 +247,7 @@ def apply_organisation_record(
     for code in LANGUAGES:
         setattr(profile, f"description_{code}", description.get(code, ""))
     profile.themes = list(record.get("themes", []))
+    profile.tag_order = _tag_order(record)
     profile.save()
     organisation.catalog_profile = profile
     if created:
@@ -274,6 +285,7 @@ def fill_offering(offering: Offering, record: dict, provider: Organisation) -> d
     offering.contact_name = contact.get("name", "")
     offering.contact_email = contact.get("email", "")
     offering.contact_phone = contact.get("phone", "")
+    offering.tag_order = _tag_order(record)
     return {
         "domains": vocabulary_terms(Domain, record.get("domains", [])),
         "clusters": vocabulary_terms(Cluster, record.get("clusters", [])),

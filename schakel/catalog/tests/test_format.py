@@ -232,13 +232,11 @@ def test_import_matches_existing_register_organisation_on_external_id(
 
 
 def normalise(record):
-    """Plain strings become {"nl": ...}; domain and cluster lists are sets."""
+    """Plain strings become {"nl": ...}; every list keeps its order."""
     result = {}
     for key, value in record.items():
         if key in ("title", "description") and isinstance(value, str):
             value = {"nl": value}
-        if key in ("domains", "clusters"):
-            value = sorted(value)
         if value in ([], {}, None):
             continue
         result[key] = value
