@@ -77,7 +77,8 @@ def test_events_feed_for_the_calendar(
     client.force_login(company_user)
 
     events = client.get(
-        f"/facilities/resources/{machine.pk}/events/?start=2026-03-02T00:00:00%2B01:00&end=2026-03-09T00:00:00%2B01:00"
+        f"/facilities/resources/{machine.pk}/events/?start=2026-03-02T00:00:00%2B01:00&end=2026-03-09T00:00:00%2B01:00",
+        HTTP_ACCEPT_LANGUAGE="en",
     ).json()
 
     titles = sorted(e["title"] for e in events if e.get("display") != "background")

@@ -144,6 +144,7 @@ def test_dashboard_figures_are_exact(busy_programme):
 
 def test_dashboard_export_and_report(client, busy_programme, manager):
     client.force_login(manager)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     page = client.get(f"/funding/programmes/{busy_programme.pk}/")
     assert page.status_code == 200
     xlsx = client.get(f"/funding/programmes/{busy_programme.pk}/figures.xlsx")
