@@ -41,6 +41,7 @@ from schakel.core.models import AuditEvent
 from schakel.core.text import fold
 from schakel.places.models import Cluster, Domain, Municipality, NaceCode, PostalCode
 from schakel.places.services import resolve_municipality
+from schakel.register import search_index
 from schakel.register.models import (
     Activity,
     Contact,
@@ -907,11 +908,12 @@ def load_companies(count: int, seed: int = 2026, progress: bool = False) -> int:
         disable=not progress,
         leave=False,
     ) as bar:
-        for start in range(0, count, BATCH_SIZE):
-            indexes = range(start, min(start + BATCH_SIZE, count))
-            companies = [_build_company(i, seed, world, account_manager.pk) for i in indexes]
-            new_total += _save_batch(companies, world, account_manager.pk, content_types)
-            bar.update(len(companies))
+        with search_index.bulk_load(connection, count):
+            for start in range(0, count, BATCH_SIZE):
+                indexes = range(start, min(start + BATCH_SIZE, count))
+                companies = [_build_company(i, seed, world, account_manager.pk) for i in indexes]
+                new_total += _save_batch(companies, world, account_manager.pk, content_types)
+                bar.update(len(companies))
     return new_total
 
 

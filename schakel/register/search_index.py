@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from contextlib import contextmanager
 
 from django.db import DatabaseError, transaction
 
@@ -74,6 +75,10 @@ _POSTGRES_INDEXES = [
 ]
 
 
+# Below this many rows the triggers are cheaper than a rebuild of the whole index.
+BULK_LOAD_MIN_ROWS = 5_000
+
+
 def sqlite_supports_trigram() -> bool:
     return sqlite3.sqlite_version_info >= TRIGRAM_MIN_SQLITE
 
@@ -110,6 +115,30 @@ def ensure_sqlite_indexes(connection) -> bool:
             # Writes made while a trigger was missing are not indexed: index everything again.
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
     return True
+
+
+@contextmanager
+def bulk_load(connection, rows: int):
+    """Around a large bulk write on SQLite: index the text once at the end, not row by row.
+
+    Keeping the trigram index current costs about as much per row as a full rebuild does
+    for the whole table, so for big loads the triggers are lifted and put back (with a
+    rebuild) afterwards, also when the load fails. Fsyncs wait until the end as well: the
+    load is one run that can simply be repeated.
+    """
+    if connection.vendor != "sqlite" or rows < BULK_LOAD_MIN_ROWS:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous=OFF")
+        for name in _TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    try:
+        yield
+    finally:
+        ensure_sqlite_indexes(connection)
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=NORMAL")
 
 
 def drop_sqlite_indexes(connection) -> None:
