@@ -119,26 +119,44 @@ def ensure_sqlite_indexes(connection) -> bool:
 
 @contextmanager
 def bulk_load(connection, rows: int):
-    """Around a large bulk write on SQLite: index the text once at the end, not row by row.
+    """Around a large bulk write: index the search text once at the end, not row by row.
 
-    Keeping the trigram index current costs about as much per row as a full rebuild does
-    for the whole table, so for big loads the triggers are lifted and put back (with a
-    rebuild) afterwards, also when the load fails. Fsyncs wait until the end as well: the
-    load is one run that can simply be repeated.
+    Keeping the trigram index current costs about as much per row as building it for the
+    whole table does, so for big loads it is lifted (SQLite: the FTS triggers; PostgreSQL:
+    the GIN index) and put back afterwards, also when the load fails. Durable commits wait
+    until the end as well: a demo load is one run that can simply be repeated.
     """
-    if connection.vendor != "sqlite" or rows < BULK_LOAD_MIN_ROWS:
+    if rows < BULK_LOAD_MIN_ROWS or connection.vendor not in ("sqlite", "postgresql"):
         yield
         return
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        # Inside a transaction PostgreSQL cannot build the index while deferred foreign-key
+        # checks are pending; such a caller is not a bulk load, so keep the index current.
+        yield
+        return
+    # SQLite only takes a new safety level outside a transaction.
+    relax_sync = connection.vendor == "postgresql" or not connection.in_atomic_block
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA synchronous=OFF")
-        for name in _TRIGGERS:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        if connection.vendor == "sqlite":
+            if relax_sync:
+                cursor.execute("PRAGMA synchronous=OFF")
+            for name in _TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        else:
+            cursor.execute("SET synchronous_commit TO off")
+            cursor.execute(f"DROP INDEX IF EXISTS {PG_TRGM_INDEX}")
     try:
         yield
     finally:
-        ensure_sqlite_indexes(connection)
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA synchronous=NORMAL")
+        if connection.vendor == "sqlite":
+            ensure_sqlite_indexes(connection)
+            if relax_sync:
+                with connection.cursor() as cursor:
+                    cursor.execute("PRAGMA synchronous=NORMAL")
+        else:
+            create_postgres_indexes(connection)
+            with connection.cursor() as cursor:
+                cursor.execute("SET synchronous_commit TO DEFAULT")
 
 
 def drop_sqlite_indexes(connection) -> None:

@@ -171,3 +171,26 @@ def test_post_migrate_puts_back_what_a_table_rebuild_dropped(db):
 
 def test_fts_expression_quotes_every_word():
     assert search_index.fts_match_expression(['a"b', "near"]) == '"a""b" AND "near"'
+
+
+# Outside a test transaction, as a real demo load runs; the reference data is restored after.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_bulk_load_leaves_every_loaded_company_searchable(monkeypatch):
+    # given a load big enough to lift the search index while it runs
+    from schakel.register.demo import load_companies
+
+    monkeypatch.setattr(search_index, "BULK_LOAD_MIN_ROWS", 1)
+    # when the demo loads companies through it
+    load_companies(30, seed=7)
+    # then each of them is found by a word of its name, and the index is back in place
+    company = Organisation.objects.filter(source="Fictional demo data").order_by("pk").last()
+    word = max(company.name.split(), key=len)
+    assert company in Organisation.objects.search(word[1:-1])
+    if connection.vendor == "sqlite" and search_index.sqlite_supports_trigram():
+        assert search_index.sqlite_search_index_ready(connection)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM pg_indexes WHERE indexname = %s", [search_index.PG_TRGM_INDEX]
+            )
+            assert cursor.fetchone() == (1,)
