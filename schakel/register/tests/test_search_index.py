@@ -173,9 +173,7 @@ def test_fts_expression_quotes_every_word():
     assert search_index.fts_match_expression(['a"b', "near"]) == '"a""b" AND "near"'
 
 
-# Outside a test transaction, as a real demo load runs; the reference data is restored after.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_bulk_load_leaves_every_loaded_company_searchable(monkeypatch):
+def test_a_bulk_load_leaves_every_loaded_company_searchable(db, monkeypatch):
     # given a load big enough to lift the search index while it runs
     from schakel.register.demo import load_companies
 
