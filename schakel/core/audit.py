@@ -11,7 +11,7 @@ from django.db import models
 from schakel.core.models import AuditEvent
 
 
-def _plain(value):
+def plain_value(value):
     """Make a field value JSON-safe and readable in the log."""
     if isinstance(value, models.Model):
         return str(value)
@@ -28,7 +28,7 @@ def snapshot(instance: models.Model, m2m: bool = True) -> dict:
     for field in instance._meta.concrete_fields:
         if field.name in ("updated_at", "created_at", "search_text"):
             continue
-        values[field.name] = _plain(getattr(instance, field.name))
+        values[field.name] = plain_value(getattr(instance, field.name))
     if m2m and instance.pk:
         for field in instance._meta.many_to_many:
             values[field.name] = sorted(str(o) for o in getattr(instance, field.name).all())

@@ -23,9 +23,13 @@ def _my_cases(user):
     )
     today = timezone.localdate()
     cases = list(open_cases[:200])
-    overdue = [case for case in cases if case.sla_status(today) == "overdue"]
-    due_soon = [case for case in cases if case.sla_status(today) == "due_soon"]
-    urgent = overdue + due_soon + [c for c in cases if c not in overdue and c not in due_soon]
+    for case in cases:
+        # Computed once here: it counts working days, and the template shows it too.
+        case.urgency = case.sla_status(today)
+    overdue = [case for case in cases if case.urgency == "overdue"]
+    due_soon = [case for case in cases if case.urgency == "due_soon"]
+    rest = [case for case in cases if case.urgency not in ("overdue", "due_soon")]
+    urgent = overdue + due_soon + rest
     return {
         "my_open_count": open_cases.count(),
         "my_overdue_count": len(overdue),

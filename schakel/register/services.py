@@ -44,7 +44,7 @@ def update_organisation(
         changed = [
             name
             for name in KBO_FIELDS
-            if before.get(name) != audit._plain(getattr(organisation, name))
+            if before.get(name) != audit.plain_value(getattr(organisation, name))
         ]
         organisation.manual_fields = sorted(set(organisation.manual_fields) | set(changed))
     organisation.save()

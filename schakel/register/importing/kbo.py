@@ -546,7 +546,7 @@ class _Importer:
                     # Entered by staff before KBO knew this record: theirs from now on.
                     manual.add(name)
                     continue
-            changes[name] = [audit._plain(current), audit._plain(value)]
+            changes[name] = [audit.plain_value(current), audit.plain_value(value)]
             setattr(organisation, name, value)
         have = secondary_now.get(organisation.pk, set())
         if record["secondary"] and not have and SECONDARY not in manual:
@@ -570,8 +570,8 @@ class _Importer:
                     format_enterprise_number(digits),
                     action,
                     name,
-                    neutralize_formula(str(audit._plain(old) if old != "" else "")),
-                    neutralize_formula(str(audit._plain(new))),
+                    neutralize_formula(str(audit.plain_value(old) if old != "" else "")),
+                    neutralize_formula(str(audit.plain_value(new))),
                 ]
             )
 

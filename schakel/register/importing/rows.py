@@ -158,7 +158,7 @@ def _clean_changed(instance, names) -> list[tuple[str, str]]:
     return errors
 
 
-# Values audit._plain returns unchanged.
+# Values audit.plain_value returns unchanged.
 _AS_IS = frozenset({str, int, bool})
 
 
@@ -173,15 +173,15 @@ class RowValidator:
         self._labels: dict[tuple, str] = {}  # (model, pk) -> str(instance), for the audit
 
     def plain(self, value):
-        """audit._plain, remembering the text of reference records (municipality, NACE)."""
+        """audit.plain_value, remembering the text of reference records (municipality, NACE)."""
         if value is None or type(value) in _AS_IS:
             return value
         if isinstance(value, (Municipality, NaceCode)):
             key = (type(value), value.pk)
             if key not in self._labels:
-                self._labels[key] = audit._plain(value)
+                self._labels[key] = audit.plain_value(value)
             return self._labels[key]
-        return audit._plain(value)
+        return audit.plain_value(value)
 
     # parsing ------------------------------------------------------------------
     def _parse(self, plan: RowPlan, cells: dict) -> tuple[dict, dict]:

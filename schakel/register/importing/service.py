@@ -323,8 +323,8 @@ def _field_label(name: str) -> str:
 class _Writer:
     """Writes checked plans in bulk, with one audit event per created or changed record."""
 
-    def __init__(self, actor, filename: str, plain=audit._plain):
-        self.plain = plain  # audit._plain, with the labels of reference records remembered
+    def __init__(self, actor, filename: str, plain=audit.plain_value):
+        self.plain = plain  # audit.plain_value, with the labels of reference records remembered
         self.actor = actor if getattr(actor, "is_authenticated", False) else None
         self.message = (_("File import: %(name)s") % {"name": filename})[:300]
         self.organisation_type = ContentType.objects.get_for_model(Organisation)
