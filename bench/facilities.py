@@ -373,10 +373,10 @@ def availability_timing(client: Client, heavy, rounds: int) -> dict:
     compute_ms = []
     for _ in range(rounds):
         started = time.perf_counter()
-        found = availability.availability(heavy, start, end, as_epochs=True)
+        found = availability.compute(heavy, start, end)
         compute_ms.append((time.perf_counter() - started) * 1000)
     return {
-        "busy_periods": len(found["busy"]),
+        "busy_periods": len(found.busy_starts),
         "response_kib": statistics.mean(sizes) / 1024 if sizes else float("nan"),
         "http_p50_ms": percentile(http_ms, 50),
         "http_p95_ms": percentile(http_ms, 95),

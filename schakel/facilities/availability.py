@@ -8,16 +8,17 @@ booking across the change to or from summer time keeps its real duration.
 from __future__ import annotations
 
 import datetime as dt
-import time
+import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from django.conf import settings
 from django.db import connections
-from django.db.models import FloatField, Func
+from django.db.models import Case, FloatField, Func, When
 
-from schakel.facilities.models import ACTIVE_STATUSES, Booking, Closure, Resource
+from schakel.facilities.models import ACTIVE_STATUSES, Booking, BookingStatus, Closure, Resource
 
 Interval = tuple[dt.datetime, dt.datetime]
 
@@ -110,30 +111,57 @@ class Schedule:
             return True
         return any(first <= day <= last for first, last in self.closed_ranges)
 
-    def open_intervals(self, start: dt.datetime, end: dt.datetime) -> list[Interval]:
-        """Open time within [start, end), as merged aware intervals."""
+    def open_epochs(self, start: float, end: float) -> tuple[np.ndarray, np.ndarray]:
+        """Open time within [start, end) in epoch seconds, as merged (starts, ends) arrays."""
         zone = local_zone()
-        first = start.astimezone(zone).date() - dt.timedelta(days=1)
-        last = end.astimezone(zone).date()
-        intervals: list[Interval] = []
+        first = dt.datetime.fromtimestamp(start, zone).date() - dt.timedelta(days=1)
+        last = dt.datetime.fromtimestamp(end, zone).date()
+        weekly = {
+            weekday: [(_seconds_of(opens), _seconds_of(closes) or 86400) for opens, closes in rows]
+            for weekday, rows in self.weekly.items()
+        }
+        begins: list[float] = []
+        finishes: list[float] = []
         day = first
         while day <= last:
-            if not self.is_closed(day):
-                for opens, closes in self.weekly.get(day.weekday(), ()):
-                    begin = dt.datetime.combine(day, opens, tzinfo=zone)
-                    if closes == dt.time(0, 0):
-                        finish = dt.datetime.combine(
-                            day + dt.timedelta(days=1), closes, tzinfo=zone
-                        )
-                    else:
-                        finish = dt.datetime.combine(day, closes, tzinfo=zone)
-                    # Compare in UTC: wall-clock arithmetic would be wrong across summer time.
-                    begin, finish = begin.astimezone(dt.UTC), finish.astimezone(dt.UTC)
-                    begin, finish = max(begin, start), min(finish, end)
-                    if begin < finish:
-                        intervals.append((begin, finish))
-            day += dt.timedelta(days=1)
-        return merge(intervals)
+            hours = weekly.get(day.weekday())
+            if hours and not self.is_closed(day):
+                midnight = _local_midnight(zone.key, day)
+                if _local_midnight(zone.key, day + ONE_DAY) - midnight == 86400:
+                    for opens, closes in hours:
+                        begins.append(midnight + opens)
+                        finishes.append(midnight + closes)
+                else:  # the day summer time starts or ends: wall-clock hours, exactly
+                    for opens, closes in self.weekly[day.weekday()]:
+                        begin, finish = _wall_clock_period(day, opens, closes, zone)
+                        begins.append(begin)
+                        finishes.append(finish)
+            day += ONE_DAY
+        starts, ends = merge_arrays(np.array(begins), np.array(finishes))
+        return clip(starts, ends, start, end)
+
+    def open_intervals(self, start: dt.datetime, end: dt.datetime) -> list[Interval]:
+        """Open time within [start, end), as merged aware intervals (UTC)."""
+        return as_datetimes(*self.open_epochs(_epoch(start), _epoch(end)))
+
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+def _seconds_of(moment: dt.time) -> int:
+    return moment.hour * 3600 + moment.minute * 60 + moment.second
+
+
+@lru_cache(maxsize=8192)
+def _local_midnight(zone_key: str, day: dt.date) -> float:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=ZoneInfo(zone_key)).timestamp()
+
+
+def _wall_clock_period(day: dt.date, opens: dt.time, closes: dt.time, zone) -> tuple[float, float]:
+    begin = dt.datetime.combine(day, opens, tzinfo=zone)
+    next_day = day + ONE_DAY if closes == dt.time(0, 0) else day
+    finish = dt.datetime.combine(next_day, closes, tzinfo=zone)
+    return begin.timestamp(), finish.timestamp()
 
 
 def schedule_for(resource: Resource) -> Schedule:
@@ -175,10 +203,8 @@ class Epoch(Func):
     output_field = FloatField()
 
     def as_postgresql(self, compiler, connection, **extra):
-        # EXTRACT gives numeric (read as Decimal, slowly); a float is what we need.
-        return self.as_sql(
-            compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8"
-        )
+        # date_part gives double precision; EXTRACT gives numeric, several times slower.
+        return self.as_sql(compiler, connection, template="date_part('epoch', %(expressions)s)")
 
     def as_sqlite(self, compiler, connection, **extra):
         # Stored as UTC text; julianday keeps sub-second precision.
@@ -197,17 +223,7 @@ def _moment(seconds: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, dt.UTC)
 
 
-def busy_rows(resource: Resource, start: dt.datetime, end: dt.datetime, exclude_id=None):
-    """(blocked_start, blocked_end, places, status, company_id, id) of active bookings in range."""
-    return [
-        (_moment(row[0]), _moment(row[1]), *row[2:])
-        for row in busy_epochs(resource, start, end, exclude_id)
-    ]
-
-
-def busy_epochs(resource: Resource, start: dt.datetime, end: dt.datetime, exclude_id=None):
-    """As `busy_rows`, with the blocked period in epoch seconds (the fast path: the rows are
-    read straight from the cursor, without the ORM's per-row converters)."""
+def _active_bookings(resource: Resource, start: dt.datetime, end: dt.datetime, exclude_id=None):
     qs = Booking.objects.filter(
         resource_id=resource.pk,
         status__in=ACTIVE_STATUSES,
@@ -216,15 +232,38 @@ def busy_epochs(resource: Resource, start: dt.datetime, end: dt.datetime, exclud
     )
     if exclude_id:
         qs = qs.exclude(pk=exclude_id)
-    query = (
-        qs.annotate(bs=Epoch("blocked_start"), be=Epoch("blocked_end"))
-        .order_by("blocked_start")
-        .values_list("bs", "be", "places", "status", "company_id", "id")
-    )
+    return qs.annotate(bs=Epoch("blocked_start"), be=Epoch("blocked_end")).order_by("blocked_start")
+
+
+def _fetch(query) -> list[tuple]:
+    """The rows of a values_list query straight from the cursor, without the ORM's per-row
+    converters (the fast path for thousands of rows)."""
     sql, params = query.query.sql_with_params()
     with connections[query.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def busy_rows(resource: Resource, start: dt.datetime, end: dt.datetime, exclude_id=None):
+    """(blocked_start, blocked_end, places, status, company_id, id) of active bookings in range."""
+    query = _active_bookings(resource, start, end, exclude_id).values_list(
+        "bs", "be", "places", "status", "company_id", "id"
+    )
+    return [(_moment(row[0]), _moment(row[1]), *row[2:]) for row in _fetch(query)]
+
+
+def busy_table(resource: Resource, start: dt.datetime, end: dt.datetime) -> np.ndarray:
+    """Active bookings meeting [start, end) as an (n, 4) float array: blocked start and end in
+    epoch seconds, places, and 1.0 where the booking is only requested (tentative)."""
+    query = _active_bookings(resource, start, end).values_list(
+        "bs",
+        "be",
+        "places",
+        Case(When(status=BookingStatus.REQUESTED, then=1), default=0),
+    )
+    rows = _fetch(query)
+    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.float64, count=4 * len(rows))
+    return flat.reshape(len(rows), 4)
 
 
 def occupancy(rows, start, end):
@@ -238,38 +277,26 @@ def occupancy(rows, start, end):
         if b_start >= b_end:
             continue
         tentative = places if status == "requested" else 0
-        first = events.get(b_start)
-        if first is None:
-            events[b_start] = [places, tentative]
-        else:
-            first[0] += places
-            first[1] += tentative
-        last = events.get(b_end)
-        if last is None:
-            events[b_end] = [-places, -tentative]
-        else:
-            last[0] -= places
-            last[1] -= tentative
+        first = events.setdefault(b_start, [0, 0])
+        first[0] += places
+        first[1] += tentative
+        last = events.setdefault(b_end, [0, 0])
+        last[0] -= places
+        last[1] -= tentative
     steps = []
     taken = tentative_taken = 0
     moments = sorted(events)
     for index in range(len(moments) - 1):
         moment = moments[index]
-        change = events[moment]
-        taken += change[0]
-        tentative_taken += change[1]
+        taken += events[moment][0]
+        tentative_taken += events[moment][1]
         if taken > 0:
             following = moments[index + 1]
-            all_tentative = tentative_taken == taken
-            if (
-                steps
-                and steps[-1][1] == moment
-                and steps[-1][2] == taken
-                and steps[-1][3] == all_tentative
-            ):
-                steps[-1] = (steps[-1][0], following, taken, all_tentative)
+            step = (moment, following, taken, tentative_taken == taken)
+            if steps and steps[-1][1] == moment and steps[-1][2:] == step[2:]:
+                steps[-1] = (steps[-1][0], following, *step[2:])
             else:
-                steps.append((moment, following, taken, all_tentative))
+                steps.append(step)
     return steps
 
 
@@ -294,81 +321,206 @@ def conflicts(resource: Resource, blocked_start, blocked_end, places: int = 1, e
     return [(row[0], row[1]) for row in rows if any(row[0] < e and row[1] > s for s, e in full)]
 
 
-def _exclusive_steps(rows, start: float, end: float):
-    """Capacity 1: active bookings never overlap (the guarantee), so each is its own step."""
-    steps = []
-    for b_start, b_end, _places, status, *_ in rows:
-        b_start = b_start if b_start > start else start
-        b_end = b_end if b_end < end else end
-        if b_start < b_end:
-            steps.append((b_start, b_end, 1, status == "requested"))
-    return steps
+# Interval arithmetic on arrays: a set of periods is two float arrays (starts, ends) in epoch
+# seconds, sorted by start. A year with 10,000 bookings is a few array operations, not 10,000
+# Python iterations.
 
 
-def availability(
-    resource: Resource, start: dt.datetime, end: dt.datetime, as_epochs: bool = False
-) -> dict:
-    """Open, busy (booked or tentative) and free periods of `resource` in [start, end).
+def as_datetimes(starts: np.ndarray, ends: np.ndarray) -> list[Interval]:
+    return [(_moment(s), _moment(e)) for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
 
-    Periods are aware datetimes, or epoch seconds with `as_epochs` (the API's fast path).
-    """
-    open_intervals = schedule_for(resource).open_intervals(start, end)
-    rows = busy_epochs(resource, start, end)
+
+def clip(starts: np.ndarray, ends: np.ndarray, low: float, high: float):
+    """The periods cut to [low, high); empty ones dropped."""
+    starts, ends = np.maximum(starts, low), np.minimum(ends, high)
+    keep = starts < ends
+    return starts[keep], ends[keep]
+
+
+def merge_arrays(starts: np.ndarray, ends: np.ndarray):
+    """Join periods that overlap or touch (as `merge`)."""
+    if len(starts) == 0:
+        return starts, ends
+    order = np.argsort(starts, kind="stable")
+    starts, ends = starts[order], ends[order]
+    reach = np.maximum.accumulate(ends)
+    first = np.ones(len(starts), dtype=bool)
+    first[1:] = starts[1:] > reach[:-1]
+    at = np.flatnonzero(first)
+    return starts[at], np.maximum.reduceat(ends, at)
+
+
+def intersect(a_starts, a_ends, b_starts, b_ends):
+    """The common part of two merged sets of periods."""
+    low = np.searchsorted(b_ends, a_starts, side="right")
+    high = np.searchsorted(b_starts, a_ends, side="left")
+    counts = np.maximum(high - low, 0)
+    a = np.repeat(np.arange(len(a_starts)), counts)
+    b = np.arange(counts.sum()) + np.repeat(low - (np.cumsum(counts) - counts), counts)
+    starts = np.maximum(a_starts[a], b_starts[b])
+    ends = np.minimum(a_ends[a], b_ends[b])
+    keep = starts < ends
+    return starts[keep], ends[keep]
+
+
+def gaps(starts, ends, low: float, high: float):
+    """[low, high) minus the merged periods."""
+    gap_starts = np.concatenate(([low], ends))
+    gap_ends = np.concatenate((starts, [high]))
+    keep = gap_starts < gap_ends
+    return gap_starts[keep], gap_ends[keep]
+
+
+def occupancy_steps(table: np.ndarray, low: float, high: float):
+    """Step function of places taken, as arrays (starts, ends, taken, all tentative): the array
+    form of `occupancy`, for resources with a capacity."""
+    starts, ends = np.maximum(table[:, 0], low), np.minimum(table[:, 1], high)
+    keep = starts < ends
+    starts, ends, places = starts[keep], ends[keep], table[keep, 2]
+    tentative = places * table[keep, 3]
+    moments, where = np.unique(np.concatenate((starts, ends)), return_inverse=True)
+    if len(moments) < 2:
+        empty = np.empty(0)
+        return empty, empty, empty.astype(np.int64), empty.astype(bool)
+    change = np.bincount(where, weights=np.concatenate((places, -places)), minlength=len(moments))
+    tentative_change = np.bincount(
+        where, weights=np.concatenate((tentative, -tentative)), minlength=len(moments)
+    )
+    taken = np.rint(np.cumsum(change)[:-1]).astype(np.int64)
+    all_tentative = np.rint(np.cumsum(tentative_change)[:-1]).astype(np.int64) == taken
+    step_starts, step_ends = moments[:-1], moments[1:]
+    held = taken > 0
+    step_starts, step_ends = step_starts[held], step_ends[held]
+    taken, all_tentative = taken[held], all_tentative[held]
+    if len(taken) == 0:
+        return step_starts, step_ends, taken, all_tentative
+    # Neighbouring steps with the same places and state are one period.
+    first = np.ones(len(taken), dtype=bool)
+    first[1:] = (
+        (step_starts[1:] != step_ends[:-1])
+        | (taken[1:] != taken[:-1])
+        | (all_tentative[1:] != all_tentative[:-1])
+    )
+    at = np.flatnonzero(first)
+    last = np.append(at[1:] - 1, len(taken) - 1)
+    return step_starts[at], step_ends[last], taken[at], all_tentative[at]
+
+
+@dataclass
+class Availability:
+    """Open, busy and free periods of one resource over [start, end), in epoch seconds."""
+
+    capacity: int
+    open_starts: np.ndarray
+    open_ends: np.ndarray
+    busy_starts: np.ndarray
+    busy_ends: np.ndarray
+    busy_taken: np.ndarray
+    busy_tentative: np.ndarray
+    free_starts: np.ndarray
+    free_ends: np.ndarray
+
+
+def compute(resource: Resource, start: dt.datetime, end: dt.datetime) -> Availability:
+    """The fast path behind the API, the calendar and the next free slot."""
+    low, high = _epoch(start), _epoch(end)
+    open_starts, open_ends = schedule_for(resource).open_epochs(low, high)
+    table = busy_table(resource, start, end)
     if resource.capacity == 1:
-        steps = _exclusive_steps(rows, _epoch(start), _epoch(end))
-        full = merge([(s, e) for s, e, _taken, _tentative in steps])
+        # Active bookings of an exclusive resource never overlap (the guarantee): each booking
+        # is its own busy period.
+        busy_starts, busy_ends = np.maximum(table[:, 0], low), np.minimum(table[:, 1], high)
+        keep = busy_starts < busy_ends
+        busy_starts, busy_ends = busy_starts[keep], busy_ends[keep]
+        busy_taken = np.rint(table[keep, 2]).astype(np.int64)
+        busy_tentative = table[keep, 3] > 0
+        full_starts, full_ends = merge_arrays(busy_starts, busy_ends)
     else:
-        steps = occupancy(rows, _epoch(start), _epoch(end))
-        full = merge([(s, e) for s, e, taken, _ in steps if taken >= resource.capacity])
-    open_epochs = [(_epoch(s), _epoch(e)) for s, e in open_intervals]
-    free = subtract(open_epochs, full)
-    convert = (lambda value: value) if as_epochs else _moment
+        busy_starts, busy_ends, busy_taken, busy_tentative = occupancy_steps(table, low, high)
+        full = busy_taken >= resource.capacity
+        full_starts, full_ends = merge_arrays(busy_starts[full], busy_ends[full])
+    free_starts, free_ends = intersect(
+        open_starts, open_ends, *gaps(full_starts, full_ends, low, high)
+    )
+    return Availability(
+        resource.capacity,
+        open_starts,
+        open_ends,
+        busy_starts,
+        busy_ends,
+        busy_taken,
+        busy_tentative,
+        free_starts,
+        free_ends,
+    )
+
+
+def availability(resource: Resource, start: dt.datetime, end: dt.datetime) -> dict:
+    """Open, busy (booked or tentative) and free periods of `resource` in [start, end), as
+    aware datetimes (UTC); for pages and short ranges. The API formats `compute` directly."""
+    found = compute(resource, start, end)
     return {
-        "open": open_epochs if as_epochs else open_intervals,
+        "open": as_datetimes(found.open_starts, found.open_ends),
         "busy": [
             {
-                "start": convert(s),
-                "end": convert(e),
+                "start": _moment(s),
+                "end": _moment(e),
                 "places_taken": taken,
                 "state": "full" if taken >= resource.capacity else "partial",
                 "tentative": tentative,
             }
-            for s, e, taken, tentative in steps
+            for s, e, taken, tentative in zip(
+                found.busy_starts.tolist(),
+                found.busy_ends.tolist(),
+                found.busy_taken.tolist(),
+                found.busy_tentative.tolist(),
+                strict=True,
+            )
         ],
-        "free": [(convert(s), convert(e)) for s, e in free],
-        "rows": [(convert(r[0]), convert(r[1]), *r[2:]) for r in rows],
+        "free": as_datetimes(found.free_starts, found.free_ends),
     }
 
 
-_OFFSETS: dict[int, tuple[float, str]] = {}
-_DATES: dict[int, str] = {}
+@lru_cache(maxsize=64)
+def _offset_changes(zone_key: str, year: int) -> tuple[tuple[float, int], ...]:
+    """(epoch, UTC offset in seconds from then on) at the start of `year` and at every change
+    of offset during it; found by sampling each day, then the hour and minute of the change."""
+    zone = ZoneInfo(zone_key)
+
+    def offset_at(seconds: float) -> int:
+        return int(dt.datetime.fromtimestamp(seconds, zone).utcoffset().total_seconds())
+
+    first = dt.datetime(year, 1, 1, tzinfo=dt.UTC).timestamp()
+    changes = [(first, offset_at(first))]
+    day = 86400
+    for moment in range(int(first), int(first) + 366 * day, day):
+        if offset_at(moment + day) != changes[-1][1]:
+            low, high = moment, moment + day  # offset changes in (low, high]
+            while high - low > 1:
+                middle = (low + high) // 2
+                if offset_at(middle) == changes[-1][1]:
+                    low = middle
+                else:
+                    high = middle
+            changes.append((float(high), offset_at(high)))
+    return tuple(changes)
 
 
-def iso_local(seconds: float) -> str:
-    """Epoch seconds as ISO-8601 in Brussels time, e.g. 2026-03-03T09:00:00+01:00.
-
-    Fast, for answers with thousands of periods: the offset is looked up once per hour (Brussels
-    changes it only on the hour) and the date text once per day.
-    """
-    bucket = int(seconds // 3600)
-    entry = _OFFSETS.get(bucket)
-    if entry is None:
-        offset = dt.datetime.fromtimestamp(bucket * 3600, local_zone()).utcoffset()
-        minutes = int(offset.total_seconds() // 60)
-        sign = "+" if minutes >= 0 else "-"
-        entry = (
-            offset.total_seconds(),
-            f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}",
-        )
-        _OFFSETS[bucket] = entry
-    local = int(seconds + entry[0])
-    day, rest = divmod(local, 86400)
-    date_text = _DATES.get(day)
-    if date_text is None:
-        date_text = _DATES[day] = time.strftime("%Y-%m-%d", time.gmtime(day * 86400))
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{date_text}T{hours:02d}:{minutes:02d}:{secs:02d}{entry[1]}"
+def utc_offsets(seconds: np.ndarray) -> np.ndarray:
+    """The local zone's UTC offset (in seconds) at each of the epoch seconds."""
+    if len(seconds) == 0:
+        return np.zeros(0, dtype=np.int64)
+    zone_key = local_zone().key
+    first_year = dt.datetime.fromtimestamp(int(seconds.min()), dt.UTC).year - 1
+    last_year = dt.datetime.fromtimestamp(int(seconds.max()), dt.UTC).year
+    changes = [
+        change
+        for year in range(first_year, last_year + 1)
+        for change in _offset_changes(zone_key, year)
+    ]
+    moments = np.array([moment for moment, _offset in changes])
+    offsets = np.array([offset for _moment, offset in changes], dtype=np.int64)
+    return offsets[np.searchsorted(moments, seconds, side="right") - 1]
 
 
 def next_free_slot(
@@ -376,9 +528,11 @@ def next_free_slot(
 ):
     """The first free period of at least `minutes` (the shortest booking) in the coming days."""
     minutes = minutes or resource.min_booking_minutes
-    need = dt.timedelta(minutes=minutes + resource.setup_minutes + resource.cleanup_minutes)
-    end = now + dt.timedelta(days=days)
-    for free_start, free_end in availability(resource, now, end)["free"]:
-        if free_end - free_start >= need:
-            return free_start + dt.timedelta(minutes=resource.setup_minutes), free_end
-    return None
+    need = 60 * (minutes + resource.setup_minutes + resource.cleanup_minutes)
+    found = compute(resource, now, now + dt.timedelta(days=days))
+    long_enough = np.flatnonzero(found.free_ends - found.free_starts >= need)
+    if len(long_enough) == 0:
+        return None
+    first = long_enough[0]
+    start = _moment(found.free_starts[first]) + dt.timedelta(minutes=resource.setup_minutes)
+    return start, _moment(found.free_ends[first])

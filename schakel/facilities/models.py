@@ -545,10 +545,12 @@ class Booking(TimeStampedModel):
         verbose_name_plural = _("bookings")
         ordering = ["start", "id"]
         indexes = [
-            # Availability and conflict checks: one resource's bookings meeting a period.
+            # Availability and conflict checks: one resource's bookings meeting a period. It
+            # covers every column those queries read, so they never visit the table (an
+            # index-only scan): a year of a busy machine is 10,000 rows.
             models.Index(
-                fields=["resource", "blocked_start", "blocked_end"],
-                name="facilities_booking_block_idx",
+                fields=["resource", "blocked_start", "blocked_end", "status", "places"],
+                name="facilities_booking_cover_idx",
             ),
             # "My bookings" and the company timeline, newest first.
             models.Index(fields=["company", "-start"], name="facilities_booking_company_idx"),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -29,6 +30,7 @@ from rest_framework.response import Response
 from schakel.accounts.middleware import get_acting_company
 from schakel.core.api.errors import CodedErrorsMixin, as_drf_validation_error
 from schakel.facilities import availability, services
+from schakel.facilities.api.rendering import availability_json
 from schakel.facilities.api.serializers import (
     AvailabilitySerializer,
     BookingCreateSerializer,
@@ -119,29 +121,8 @@ class ResourceViewSet(CodedErrorsMixin, viewsets.ReadOnlyModelViewSet):
                 )
         except ValidationError as exc:
             raise as_drf_validation_error(exc)
-        found = availability.availability(resource, start, end, as_epochs=True)
-        fmt = availability.iso_local
-        return Response(
-            {
-                "resource": resource.pk,
-                "from": iso(start),
-                "to": iso(end),
-                "capacity": resource.capacity,
-                "timezone": "Europe/Brussels",
-                "open": [{"start": fmt(s), "end": fmt(e)} for s, e in found["open"]],
-                "busy": [
-                    {
-                        "start": fmt(b["start"]),
-                        "end": fmt(b["end"]),
-                        "state": b["state"],
-                        "tentative": b["tentative"],
-                        "places_taken": b["places_taken"],
-                    }
-                    for b in found["busy"]
-                ],
-                "free": [{"start": fmt(s), "end": fmt(e)} for s, e in found["free"]],
-            }
-        )
+        body = availability_json(resource, start, end)
+        return HttpResponse(body, content_type="application/json")
 
 
 class BookingViewSet(

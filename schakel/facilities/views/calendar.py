@@ -88,7 +88,7 @@ def resource_events(request, pk):
                 ],
             }
         )
-    for row in found["rows"]:
+    for row in availability.busy_rows(resource, start, end):
         if row[5] in own:
             events.append(
                 {
