@@ -3,8 +3,14 @@
 import os
 
 import pytest
+from hypothesis import settings
 
 pytest_plugins = ["schakel.core.tests.fixtures"]
+
+# Property tests judge behaviour, not speed: the CI machine is shared and noisy, so Hypothesis'
+# per-example deadline would fail good code at random.
+settings.register_profile("schakel", deadline=None)
+settings.load_profile("schakel")
 
 
 def pytest_collection_modifyitems(config, items):
