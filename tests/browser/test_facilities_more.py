@@ -61,7 +61,7 @@ def world(django_user_model):
     zeebries = Organisation.objects.create(
         name="Zeebries Voeding", type=OrganisationType.COMPANY, enterprise_number="0403170701"
     )
-    Organisation.objects.create(
+    polderhout = Organisation.objects.create(
         name="Polderhout Ontwerp", type=OrganisationType.COMPANY, enterprise_number="0412345614"
     )
     lab = Facility.objects.create(
@@ -123,6 +123,10 @@ def world(django_user_model):
     )
     FacilityManager.objects.create(user=manager, facility=lab)
     FacilityManager.objects.create(user=manager, facility=centre)
+    founder = django_user_model.objects.create_user(
+        username="jonas", password=PASSWORD, role="company", first_name="Jonas"
+    )
+    founder.mandates.create(organisation=polderhout)
     django_user_model.objects.create_user(
         username="lotte", password=PASSWORD, role="staff", first_name="Lotte", is_staff=True
     )
@@ -169,7 +173,8 @@ def test_manager_leases_a_free_unit_to_the_first_candidate_of_the_waiting_list(c
     office.get_by_role("button", name="Offer Kantoor 1.02 to Zeebries Voeding").click()
 
     # then the centre's waiting list shows the offer
-    page.wait_for_url(f"**/facilities/centres/{world['units']['Kantoor 1.02'].facility_id}/**")
+    centre_id = world["units"]["Kantoor 1.02"].facility_id
+    page.wait_for_url(f"**/facilities/centres/{centre_id}/waiting-list/")
     expect(page.get_by_role("alert").or_(page.locator(".alert"))).to_contain_text("Unit offered.")
     row = page.locator("table tbody tr").filter(has_text="Zeebries Voeding")
     expect(row).to_contain_text("unit offered: Kantoor 1.02")
@@ -258,6 +263,21 @@ def test_manager_leases_a_free_unit_to_the_first_candidate_of_the_waiting_list(c
     expect(current).to_contain_text("terminated early")
     world["current"].refresh_from_db()
     assert (world["current"].status, world["current"].ends_on) == ("terminated", last_day)
+
+    # when the founder of Polderhout Ontwerp looks at the centre's waiting list
+    page.context.clear_cookies()
+    use_english(checked_page)
+    login(checked_page, "jonas", PASSWORD)
+    checked_page.goto(f"/facilities/centres/{centre_id}/waiting-list/")
+
+    # then she sees only her own company's entry, and can take it off the list
+    rows = page.locator("table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Polderhout Ontwerp")
+    rows.first.get_by_role("button", name="Remove").click()
+    expect(page.locator(".alert")).to_contain_text("Removed from the waiting list.")
+    expect(page.locator("table tbody tr")).to_have_text(["Nobody is waiting."])
+    assert WaitingListEntry.objects.get(company__name="Polderhout Ontwerp").status == "withdrawn"
 
 
 def test_manager_works_the_week_exports_usage_and_renews_the_calendar_feeds(checked_page, world):
