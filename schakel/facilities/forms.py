@@ -475,6 +475,7 @@ class OpeningHoursRowForm(StyledForm):
     def __init__(self, *args, facility, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["resource"].queryset = facility.resources.order_by("name")
+        self.fields["resource"].label_from_instance = lambda resource: resource.name
         for name in ("opens", "closes"):
             self.fields[name].widget.format = "%H:%M"
 
@@ -561,6 +562,7 @@ class ClosureForm(StyledForm):
     def __init__(self, *args, facility, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["resource"].queryset = facility.resources.order_by("name")
+        self.fields["resource"].label_from_instance = lambda resource: resource.name
 
     def clean(self):
         data = super().clean()

@@ -110,8 +110,9 @@ def resource_data(**changes):
     return {key: value for key, value in data.items() if value is not None}
 
 
-def hours_data(rows, initial=0):
-    """POST data of the opening-hours formset: `rows` are (weekday, opens, closes, delete)."""
+def hours_data(rows, initial=0, resource=None):
+    """POST data of the opening-hours formset: `rows` are (weekday, opens, closes, delete);
+    `resource`, when given, is the resource of every row."""
     data = {
         "hours-TOTAL_FORMS": str(len(rows)),
         "hours-INITIAL_FORMS": str(initial),
@@ -122,7 +123,7 @@ def hours_data(rows, initial=0):
         data[f"hours-{index}-weekday"] = weekday
         data[f"hours-{index}-opens"] = opens
         data[f"hours-{index}-closes"] = closes
-        data[f"hours-{index}-resource"] = ""
+        data[f"hours-{index}-resource"] = resource.pk if resource else ""
         if delete:
             data[f"hours-{index}-DELETE"] = "on"
     return data
@@ -704,6 +705,57 @@ def test_a_failing_catalogue_sync_leaves_nothing_half_written(
     machine.refresh_from_db()
     assert machine.name == "Extruder"
     assert not audit_events(machine).exists()
+
+
+def test_a_failed_create_shows_the_form_as_new_again(client, facility, manager, monkeypatch):
+    # given: the catalogue refuses the save
+    def refuse(offering, actor, before=None, m2m=None):
+        raise services.ValidationError({"title_nl": "catalogue down"})
+
+    monkeypatch.setattr("schakel.catalog.services.save_offering", refuse)
+    client.force_login(manager)
+
+    # when
+    response = client.post(
+        f"/facilities/manage/facilities/{facility.pk}/resources/new/",
+        resource_data(external_id="cmc-laser"),
+        **ENGLISH,
+    )
+
+    # then: nothing kept; the id can still be typed
+    assert response.status_code == 400
+    assert not Resource.objects.filter(external_id="cmc-laser").exists()
+    assert response.context["resource"] is None
+    assert not response.context["form"].fields["external_id"].disabled
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.CREATE).exists()
+
+
+def test_a_resource_gets_its_own_handling_window(client, facility, machine, desks, manager):
+    # given
+    client.force_login(manager)
+
+    # when: the extruder only on Wednesday afternoon; the facility itself keeps no hours
+    response = client.post(
+        f"/facilities/manage/facilities/{facility.pk}/hours/",
+        hours_data([(2, "13:00", "17:00", False)], resource=machine),
+    )
+
+    # then
+    assert response.status_code == 302
+    row = OpeningHours.objects.get()
+    assert (row.resource, row.weekday, row.opens, row.closes) == (
+        machine,
+        2,
+        dt.time(13),
+        dt.time(17),
+    )
+    page = client.get(f"/facilities/manage/facilities/{facility.pk}/hours/", **ENGLISH)
+    field = page.context["formset"].forms[0].fields["resource"]
+    assert [label for _value, label in field.choices] == [
+        "whole facility",
+        "Extruder",
+        "Flex desks",
+    ]
 
 
 # --- links from the desk and the resource page ---------------------------------------------

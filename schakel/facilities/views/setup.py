@@ -33,8 +33,14 @@ def _facility_for_setup(request, pk) -> Facility:
     )
 
 
-def _report_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form fields it names (others on the form)."""
+def _report_errors(form, exc: ValidationError, new: bool) -> None:
+    """Put a service's ValidationError on the form fields it names (others on the form).
+
+    The service's transaction was rolled back: a new record was not kept, so the form
+    shows it as new again."""
+    if new:
+        form.instance.pk = None
+        form.instance._state.adding = True
     for name, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
         form.add_error(name if name in form.fields else None, errors)
 
@@ -76,7 +82,7 @@ def _facility_form(request, facility: Facility, before):
             try:
                 facility = services.save_facility(form.save(commit=False), request.user, before)
             except ValidationError as exc:
-                _report_errors(form, exc)
+                _report_errors(form, exc, new=before is None)
             else:
                 messages.success(request, _("Facility saved."))
                 return redirect("facilities:setup_facility", facility.pk)
@@ -124,7 +130,7 @@ def _resource_form(request, facility: Facility, resource: Resource, before):
             try:
                 resource = services.save_resource(form.save(commit=False), request.user, before)
             except ValidationError as exc:
-                _report_errors(form, exc)
+                _report_errors(form, exc, new=before is None)
             else:
                 messages.success(request, _("Resource saved."))
                 return redirect("facilities:setup_resources", facility.pk)
@@ -186,7 +192,7 @@ def closures(request, pk):
                     reason=data["reason"],
                 )
             except ValidationError as exc:
-                _report_errors(form, exc)
+                _report_errors(form, exc, new=False)
             else:
                 messages.success(request, _("Closure added."))
                 affected = services.bookings_during(closure).count()
