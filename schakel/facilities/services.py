@@ -2,7 +2,7 @@
 
 Views, the API, commands and tests call these functions. Each takes model instances and the
 acting user, runs in one transaction, writes the audit trail and the company timeline, and
-queues e-mail through the worker (`facilities.email` jobs).
+queues e-mail through the core outbox (`schakel.core.outbox`), which the worker sends.
 
 No double booking: `create_booking` locks the resource row (SELECT … FOR UPDATE on
 PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers), then checks the
@@ -22,13 +22,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from schakel.core import audit, jobs
+from schakel.core import audit, outbox
 from schakel.core.models import AuditEvent
 from schakel.facilities import availability, pricing
 from schakel.facilities.models import (
@@ -39,7 +38,6 @@ from schakel.facilities.models import (
     CalendarFeed,
     CompanyCertificate,
     Facility,
-    FacilityEmail,
     FacilityKind,
     Lease,
     LeaseStatus,
@@ -51,9 +49,6 @@ from schakel.facilities.models import (
 )
 from schakel.register.models import Activity, Organisation
 from schakel.register.services import add_timeline_entry
-
-EMAIL_JOB = "facilities.email"
-
 
 # --- errors ---------------------------------------------------------------------------
 
@@ -101,16 +96,9 @@ def absolute_url(path: str) -> str:
 
 def queue_email(to, subject, template: str, context: dict, language="nl", booking=None):
     """Render `facilities/email/<template>.txt` in `language`; the worker sends it after commit."""
-    if not to:
-        return None
-    with translation.override(language or settings.LANGUAGE_CODE):
-        rendered_subject = str(subject)
-        body = render_to_string(f"facilities/email/{template}.txt", context)
-    email = FacilityEmail.objects.create(
-        booking=booking, to=to, subject=rendered_subject[:200], body=body
+    return outbox.queue_template(
+        to, subject, f"facilities/email/{template}.txt", context, language=language, about=booking
     )
-    jobs.enqueue(EMAIL_JOB, {"email_id": email.pk})
-    return email
 
 
 def _company_recipient(booking: Booking) -> tuple[str, str]:
