@@ -278,7 +278,10 @@ def iso(moment: dt.datetime) -> str:
 
 
 def conflicting(client: Client, resource, company, count: int, clients: int) -> dict:
-    from schakel.facilities.models import Booking, FacilityEmail
+    from django.contrib.contenttypes.models import ContentType
+
+    from schakel.core.models import OutgoingEmail
+    from schakel.facilities.models import Booking
     from schakel.register.models import Activity
 
     # Within the booking horizon (a year): a weekday six weeks from now.
@@ -313,8 +316,11 @@ def conflicting(client: Client, resource, company, count: int, clients: int) -> 
         "no 5xx or failed request": not any(s >= 500 or s == 0 for s in statuses),
         "one booking stored": bookings.count() == 1,
         "one timeline entry": Activity.objects.filter(kind="booking").count() == 1,
-        "e-mails of one booking only": FacilityEmail.objects.exclude(booking__in=bookings).count()
-        == 0,
+        "e-mails of one booking only": not OutgoingEmail.objects.filter(
+            content_type=ContentType.objects.get_for_model(Booking)
+        )
+        .exclude(object_id__in=bookings.values("pk"))
+        .exists(),
     }
     return {
         "statuses": dict(sorted(statuses.items())),

@@ -1,8 +1,8 @@
-"""Django admin for the core tables: the audit log is shown read-only."""
+"""Django admin for the core tables: the audit log and the outbox are shown read-only."""
 
 from django.contrib import admin
 
-from schakel.core.models import AuditEvent
+from schakel.core.models import AuditEvent, OutgoingEmail
 
 
 @admin.register(AuditEvent)
@@ -23,4 +23,21 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The outbox is read-only: e-mails are queued by the services and sent by the worker."""
+
+    list_display = ["created_at", "to", "subject", "status", "attempts", "sent_at", "content_type"]
+    list_filter = ["status", "content_type"]
+    search_fields = ["to", "subject"]
+    list_select_related = ["content_type"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

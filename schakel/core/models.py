@@ -1,6 +1,7 @@
-"""Shared building blocks: timestamps, the audit log and the background job table."""
+"""Shared building blocks: timestamps, the audit log, the background job table, the outbox."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
@@ -122,3 +123,68 @@ class Job(models.Model):
         if not self.progress_total:
             return 100 if self.status == self.Status.DONE else 0
         return min(100, round(100 * self.progress_done / self.progress_total))
+
+
+class OutgoingEmailQuerySet(models.QuerySet):
+    def about(self, obj):
+        """The e-mails linked to `obj` (a case, a booking, an application ...)."""
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+            object_id=obj.pk,
+        )
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail in the outbox: written in the caller's transaction, sent by `schakel worker`.
+
+    The text is rendered in the recipient's language when it is queued (see
+    `schakel.core.outbox`). `about` links the e-mail to the record it concerns, so a
+    case or booking page can list its e-mails; core knows nothing of those apps.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        RETRYING = "retrying", _("retrying")
+        FAILED = "failed", _("failed")
+
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # SET_NULL: a content type only goes when a model leaves the code base; the
+    # e-mail stays in the outbox history without its link.
+    content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("about (type)"),
+    )
+    object_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
+    about = GenericForeignKey("content_type", "object_id")
+
+    objects = OutgoingEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # A case or booking page lists the e-mails about it, newest first.
+            models.Index(
+                fields=["content_type", "object_id", "-created_at"],
+                name="core_email_about_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"

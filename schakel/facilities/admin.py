@@ -6,7 +6,6 @@ from schakel.facilities.models import (
     Closure,
     CompanyCertificate,
     Facility,
-    FacilityEmail,
     FacilityManager,
     Lease,
     OpeningHours,
@@ -87,4 +86,3 @@ class WaitingListAdmin(admin.ModelAdmin):
 
 admin.site.register(CompanyCertificate)
 admin.site.register(CalendarFeed)
-admin.site.register(FacilityEmail)

@@ -8,5 +8,5 @@ class FacilitiesConfig(AppConfig):
     verbose_name = _("Facilities")
 
     def ready(self):
-        # Register the job handlers (e-mail, lease reminders) with core.jobs.
+        # Register the job handlers (lease reminders) with core.jobs; e-mail is core.outbox.
         from schakel.facilities import jobs  # noqa: F401

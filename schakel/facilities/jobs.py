@@ -1,41 +1,17 @@
 """Background work of the facilities app, run by `schakel worker` (see core.jobs).
 
-- `facilities.email`: send one `FacilityEmail`; a failure is re-raised so core.jobs retries.
+- e-mail goes through the core outbox (`core.email`, see `schakel.core.outbox`).
 - `facilities.daily`: complete confirmed bookings that ended, warn about leases and maximum stays
   ending within the centre's warning window (one e-mail per lease and kind).
 """
 
 from __future__ import annotations
 
-from django.core.mail import EmailMessage
 from django.utils import timezone
 
 from schakel.core.jobs import job_handler
-from schakel.facilities.models import FacilityEmail
 
-EMAIL_JOB = "facilities.email"
 DAILY_JOB = "facilities.daily"
-
-
-@job_handler(EMAIL_JOB)
-def send_email(job):
-    email = FacilityEmail.objects.filter(pk=job.payload.get("email_id")).first()
-    if email is None or email.status in (FacilityEmail.Status.SENT, FacilityEmail.Status.FAILED):
-        return {"skipped": True}
-    try:
-        EmailMessage(subject=email.subject, body=email.body, to=[email.to]).send()
-    except Exception as exc:
-        last_try = job.attempts >= job.max_attempts
-        FacilityEmail.objects.filter(pk=email.pk).update(
-            status=FacilityEmail.Status.FAILED if last_try else FacilityEmail.Status.RETRYING,
-            attempts=job.attempts,
-            last_error=str(exc)[:300],
-        )
-        raise
-    FacilityEmail.objects.filter(pk=email.pk).update(
-        status=FacilityEmail.Status.SENT, attempts=job.attempts, sent_at=timezone.now()
-    )
-    return {"sent": email.pk}
 
 
 def send_lease_warnings(today=None) -> int:

@@ -2,7 +2,7 @@
 
 Views, the API, commands and tests call these functions. Each takes model instances and the
 acting user, runs in one transaction, writes the audit trail and the company timeline, and
-queues e-mail through the worker (`facilities.email` jobs).
+queues e-mail through the core outbox (`schakel.core.outbox`), which the worker sends.
 
 No double booking: `create_booking` locks the resource row (SELECT … FOR UPDATE on
 PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers), then checks the
@@ -22,13 +22,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from schakel.core import audit, jobs
+from schakel.core import audit, outbox
 from schakel.core.models import AuditEvent
 from schakel.facilities import availability, pricing
 from schakel.facilities.models import (
@@ -39,7 +38,6 @@ from schakel.facilities.models import (
     CalendarFeed,
     CompanyCertificate,
     Facility,
-    FacilityEmail,
     FacilityKind,
     Lease,
     LeaseStatus,
@@ -51,9 +49,6 @@ from schakel.facilities.models import (
 )
 from schakel.register.models import Activity, Organisation
 from schakel.register.services import add_timeline_entry
-
-EMAIL_JOB = "facilities.email"
-
 
 # --- errors ---------------------------------------------------------------------------
 
@@ -101,16 +96,9 @@ def absolute_url(path: str) -> str:
 
 def queue_email(to, subject, template: str, context: dict, language="nl", booking=None):
     """Render `facilities/email/<template>.txt` in `language`; the worker sends it after commit."""
-    if not to:
-        return None
-    with translation.override(language or settings.LANGUAGE_CODE):
-        rendered_subject = str(subject)
-        body = render_to_string(f"facilities/email/{template}.txt", context)
-    email = FacilityEmail.objects.create(
-        booking=booking, to=to, subject=rendered_subject[:200], body=body
+    return outbox.queue_template(
+        to, subject, f"facilities/email/{template}.txt", context, language=language, about=booking
     )
-    jobs.enqueue(EMAIL_JOB, {"email_id": email.pk})
-    return email
 
 
 def _company_recipient(booking: Booking) -> tuple[str, str]:
@@ -981,3 +969,227 @@ def sync_offering(obj, actor=None):
             type(obj).objects.filter(pk=obj.pk).update(offering=offering)
             obj.offering = offering
     return offering
+
+
+# --- set-up: facilities, resources, opening hours, closures ------------------------------
+#
+# Managers and agency staff set their facilities up on screen (until now only in the Django
+# admin). Each function saves in one transaction, writes the audit trail and keeps the
+# catalogue offering in step, so a failed catalogue sync leaves nothing half-written.
+
+
+def facilities_for_setup(user):
+    """The facilities `user` may set up: agency staff and administrators all of them, a
+    facility manager the ones they manage, anybody else none."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Facility.objects.none()
+    if user.is_agency:
+        return Facility.objects.all()
+    return Facility.objects.filter(managers=user).distinct()
+
+
+def may_create_facility(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user.is_agency
+
+
+def _check_catalogue_id(obj) -> None:
+    """A new facility or resource must not take over a catalogue offering that belongs to
+    something else: `sync_offering` adopts an offering with the same id."""
+    from schakel.catalog.models import Offering
+
+    taken = Offering.objects.filter(external_id=obj.external_id)
+    if obj.offering_id:
+        taken = taken.exclude(pk=obj.offering_id)
+    if obj._state.adding and taken.exists():
+        raise field_error(
+            "external_id",
+            _("The catalogue already has an offering with this id; choose another one."),
+            "external_id_taken",
+        )
+
+
+@transaction.atomic
+def save_facility(facility: Facility, actor, before: dict | None = None) -> Facility:
+    """Save a facility edited on screen (new when `before` is None), then its offering."""
+    _check_catalogue_id(facility)
+    facility.full_clean()
+    facility.save()
+    if before is None:
+        audit.record_create(facility, actor)
+    else:
+        audit.record_update(facility, before, actor)
+    sync_offering(facility, actor)
+    return facility
+
+
+save_facility.alters_data = True
+
+
+@transaction.atomic
+def save_resource(resource: Resource, actor, before: dict | None = None) -> Resource:
+    """Save a resource edited on screen (new when `before` is None), then its offering."""
+    _check_catalogue_id(resource)
+    resource.full_clean()
+    resource.save()
+    if before is None:
+        audit.record_create(resource, actor)
+    else:
+        audit.record_update(resource, before, actor)
+    sync_offering(resource, actor)
+    return resource
+
+
+save_resource.alters_data = True
+
+
+def _end_minutes(closes: dt.time) -> int:
+    """Minutes after midnight at which an interval ends; 00:00 closes at midnight."""
+    return 24 * 60 if closes == dt.time(0, 0) else closes.hour * 60 + closes.minute
+
+
+def opening_hours_errors(rows) -> list:
+    """Problems with a week of opening hours: (index, field, message) per bad row.
+
+    `rows` are dicts with `weekday`, `opens`, `closes` and `resource` (None for the whole
+    facility). Closing 00:00 means midnight at the end of the day, as in `availability`.
+    Intervals of the same day (and resource) may not overlap.
+    """
+    problems = []
+    by_day: dict[tuple, list] = {}
+    for index, row in enumerate(rows):
+        opens, closes = row["opens"], row["closes"]
+        start = opens.hour * 60 + opens.minute
+        end = _end_minutes(closes)
+        if end <= start:
+            problems.append(
+                (
+                    index,
+                    "closes",
+                    _("Closing time must be after opening time (00:00 means midnight)."),
+                )
+            )
+            continue
+        resource = row.get("resource")
+        key = (row["weekday"], resource.pk if resource else None)
+        by_day.setdefault(key, []).append((start, end, index))
+    for intervals in by_day.values():
+        intervals.sort()
+        for (_start, previous_end, _i), (start, _end, index) in zip(
+            intervals, intervals[1:], strict=False
+        ):
+            if start < previous_end:
+                problems.append(
+                    (index, "opens", _("This overlaps another interval on the same day."))
+                )
+    return problems
+
+
+def _hours_text(row) -> str:
+    resource = row.get("resource") if isinstance(row, dict) else row.resource
+    weekday = row["weekday"] if isinstance(row, dict) else row.weekday
+    opens = row["opens"] if isinstance(row, dict) else row.opens
+    closes = row["closes"] if isinstance(row, dict) else row.closes
+    text = f"{weekday} {opens:%H:%M}-{closes:%H:%M}"
+    return f"{text} ({resource.name})" if resource else text
+
+
+@transaction.atomic
+def set_opening_hours(facility: Facility, rows, actor) -> list:
+    """Replace the weekly opening hours of a facility (and of its resources with their own
+    hours) by `rows`, all or nothing; the audit trail keeps the week before and after."""
+    rows = list(rows)
+    problems = opening_hours_errors(rows)
+    if problems:
+        raise ValidationError([message for _index, _field, message in problems])
+    for row in rows:
+        resource = row.get("resource")
+        if resource is not None and resource.facility_id != facility.pk:
+            raise field_error(
+                "resource", _("This resource belongs to another facility."), "wrong_facility"
+            )
+    from schakel.facilities.models import OpeningHours
+
+    Facility.objects.select_for_update().filter(pk=facility.pk).first()
+    existing = list(facility.opening_hours.select_related("resource"))
+    before = sorted(_hours_text(row) for row in existing)
+    facility.opening_hours.all().delete()
+    created = OpeningHours.objects.bulk_create(
+        OpeningHours(
+            facility=facility,
+            resource=row.get("resource"),
+            weekday=row["weekday"],
+            opens=row["opens"],
+            closes=row["closes"],
+        )
+        for row in rows
+    )
+    after = sorted(_hours_text(row) for row in rows)
+    if before != after:
+        audit.record(
+            facility,
+            AuditEvent.Action.UPDATE,
+            actor,
+            changes={"opening_hours": [before, after]},
+            message="Opening hours changed",
+        )
+    return created
+
+
+set_opening_hours.alters_data = True
+
+
+@transaction.atomic
+def add_closure(
+    facility: Facility,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    actor,
+    resource: Resource | None = None,
+    reason: str = "",
+):
+    """Close a facility (or one of its resources) from `starts_on` to `ends_on` included.
+    Bookings already made in the period stay: the manager decides what to do with them."""
+    from schakel.facilities.models import Closure
+
+    if resource is not None and resource.facility_id != facility.pk:
+        raise field_error(
+            "resource", _("This resource belongs to another facility."), "wrong_facility"
+        )
+    closure = Closure(
+        facility=facility, resource=resource, starts_on=starts_on, ends_on=ends_on, reason=reason
+    )
+    closure.full_clean()
+    closure.save()
+    audit.record_create(closure, actor)
+    return closure
+
+
+add_closure.alters_data = True
+
+
+def bookings_during(closure):
+    """Active bookings that fall (partly) on the closed days."""
+    zone = availability.local_zone()
+    start = dt.datetime.combine(closure.starts_on, dt.time(0, 0), tzinfo=zone)
+    end = dt.datetime.combine(closure.ends_on + dt.timedelta(days=1), dt.time(0, 0), tzinfo=zone)
+    bookings = Booking.objects.active().filter(
+        resource__facility_id=closure.facility_id, start__lt=end, end__gt=start
+    )
+    if closure.resource_id:
+        bookings = bookings.filter(resource_id=closure.resource_id)
+    return bookings
+
+
+@transaction.atomic
+def remove_closure(closure, actor) -> None:
+    before = audit.snapshot(closure)
+    audit.record(
+        closure,
+        AuditEvent.Action.DELETE,
+        actor,
+        changes={name: [value, None] for name, value in before.items()},
+    )
+    closure.delete()
+
+
+remove_closure.alters_data = True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schakel.facilities.views import bookings, calendar, figures, leases, manage
+from schakel.facilities.views import bookings, calendar, figures, leases, manage, setup
 
 app_name = "facilities"
 
@@ -23,6 +23,27 @@ urlpatterns = [
     path("manage/", manage.manage, name="manage"),
     path("manage/bookings/<int:pk>/<str:action>/", manage.booking_action, name="booking_action"),
     path("manage/export.<str:fmt>", manage.export_usage, name="export_usage"),
+    path("manage/facilities/", setup.facility_list, name="setup_facilities"),
+    path("manage/facilities/new/", setup.facility_create, name="setup_facility_new"),
+    path("manage/facilities/<int:pk>/", setup.facility_edit, name="setup_facility"),
+    path("manage/facilities/<int:pk>/resources/", setup.resource_list, name="setup_resources"),
+    path(
+        "manage/facilities/<int:pk>/resources/new/",
+        setup.resource_create,
+        name="setup_resource_new",
+    ),
+    path(
+        "manage/facilities/<int:pk>/resources/<int:resource_pk>/",
+        setup.resource_edit,
+        name="setup_resource",
+    ),
+    path("manage/facilities/<int:pk>/hours/", setup.opening_hours, name="setup_hours"),
+    path("manage/facilities/<int:pk>/closures/", setup.closures, name="setup_closures"),
+    path(
+        "manage/facilities/<int:pk>/closures/<int:closure_pk>/delete/",
+        setup.closure_delete,
+        name="setup_closure_delete",
+    ),
     path("leases/", leases.lease_list, name="lease_list"),
     path("leases/new/", leases.lease_new, name="lease_new"),
     path("leases/<int:pk>/terminate/", leases.lease_terminate, name="lease_terminate"),

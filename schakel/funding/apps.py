@@ -8,5 +8,5 @@ class FundingConfig(AppConfig):
     verbose_name = _("Funding")
 
     def ready(self):
-        # Register the job handlers (e-mail, offering sync) with core.jobs.
+        # Register the job handlers (offering sync) with core.jobs; e-mail is core.outbox.
         from schakel.funding import jobs  # noqa: F401

@@ -16,15 +16,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from schakel.catalog import services as catalog_services
 from schakel.catalog.models import Offering, OfferingKind
-from schakel.core import audit, jobs
+from schakel.core import audit, outbox
 from schakel.core.models import AuditEvent
 from schakel.funding import deminimis, ledger
 from schakel.funding.eligibility import reasons_not_eligible
@@ -50,8 +49,6 @@ from schakel.funding.models import (
 )
 from schakel.register.models import Activity, Organisation
 from schakel.register.services import add_timeline_entry
-
-EMAIL_JOB = "funding.email"
 
 
 class NotDecidable(Exception):
@@ -87,14 +84,19 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def queue_email(user, subject, template: str, context: dict) -> None:
-    """Render `funding/email/<template>.txt` in the user's language now; the worker sends."""
+def queue_email(user, subject, template: str, context: dict, about=None):
+    """Render `funding/email/<template>.txt` in the user's language now; the worker sends it
+    through the core outbox, linked to `about` (the application)."""
     if not user or not user.email:
-        return
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        body = render_to_string(f"funding/email/{template}.txt", {**context, "user": user})
-        rendered_subject = str(subject() if callable(subject) else subject)
-    jobs.enqueue(EMAIL_JOB, {"to": user.email, "subject": rendered_subject[:200], "body": body})
+        return None
+    return outbox.queue_template(
+        user.email,
+        subject,
+        f"funding/email/{template}.txt",
+        {**context, "user": user},
+        language=user.language,
+        about=about,
+    )
 
 
 def applicant_users(application: Application):
@@ -553,6 +555,7 @@ def submit(application: Application, actor, moment=None) -> Application:
                 "application": application,
                 "url": absolute_url(reverse("funding:application_detail", args=[application.pk])),
             },
+            about=application,
         )
     return application
 
@@ -701,6 +704,7 @@ def assign_evaluator(application: Application, evaluator, actor) -> EvaluatorAss
             "application": application,
             "url": absolute_url(reverse("funding:evaluation", args=[assignment.pk])),
         },
+        about=application,
     )
     return assignment
 
@@ -997,6 +1001,7 @@ def decide(
                 "amount": eur(application.committed_eur) if decision == "approved" else "",
                 "url": absolute_url(reverse("funding:application_detail", args=[application.pk])),
             },
+            about=application,
         )
     return application
 

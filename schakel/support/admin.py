@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from schakel.support.models import CaseEvent, OutboundEmail, Question, Referral, RoutingRule
+from schakel.support.models import CaseEvent, Question, Referral, RoutingRule
 
 
 @admin.register(RoutingRule)
@@ -26,12 +26,6 @@ class ReferralAdmin(admin.ModelAdmin):
     list_filter = ["state", "outcome"]
     raw_id_fields = ["question", "partner", "offering"]
     readonly_fields = ["state", "consent_given_at", "consent_channel", "outcome"]
-
-
-@admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["subject", "to", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status"]
 
 
 @admin.register(CaseEvent)

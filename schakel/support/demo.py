@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from schakel.accounts.models import User
 from schakel.core.demo import FICTIONAL_SOURCE
-from schakel.core.models import Job
+from schakel.core.models import Job, OutgoingEmail
+from schakel.core.outbox import EMAIL_JOB
 from schakel.register.models import Organisation, OrganisationType
 from schakel.support import services
-from schakel.support.models import OutboundEmail, Question, RoutingRule
+from schakel.support.models import Question, RoutingRule
 
 DEMO_AFTER = ("schakel.register", "schakel.accounts")
 
@@ -146,9 +147,9 @@ def load(options: dict, stdout) -> None:
         _create_case(key, scenario, companies[index % len(companies)], partners, staff, today)
         created += 1
     # Demo e-mail is never sent: drop what the services queued.
-    OutboundEmail.objects.filter(question__submitted_from__startswith="demo-").delete()
-    Job.objects.filter(kind="support.email", status=Job.Status.QUEUED).exclude(
-        payload__email_id__in=list(OutboundEmail.objects.values_list("pk", flat=True))
+    OutgoingEmail.objects.filter(support_question__submitted_from__startswith="demo-").delete()
+    Job.objects.filter(kind=EMAIL_JOB, status=Job.Status.QUEUED).exclude(
+        payload__email_id__in=list(OutgoingEmail.objects.values_list("pk", flat=True))
     ).delete()
     if options.get("verbosity", 1) >= 1:
         stdout.write(f"Support demo: {created} question(s) added")

@@ -1,51 +1,33 @@
 """Background work of the support app, run by `schakel worker` (see core.jobs).
 
-- `support.email`: send one `OutboundEmail`; a failure is re-raised so core.jobs
-  retries with back-off, and the e-mail shows its status and error on the case.
+- e-mail goes through the core outbox (`core.email`); when an e-mail about a case fails for
+  good, `email_failed` records it on the case.
 - `support.task_reminders`: e-mail the assignee of each task that is due.
 - `support.digest`: the daily overview for each case owner.
 """
 
 from __future__ import annotations
 
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from schakel.core import outbox
 from schakel.core.jobs import job_handler
-from schakel.support.models import CaseEvent, OutboundEmail, Task
+from schakel.support.models import CaseEvent, Question, Task
 
-EMAIL_JOB = "support.email"
 REMINDER_JOB = "support.task_reminders"
 DIGEST_JOB = "support.digest"
 
 
-@job_handler(EMAIL_JOB)
-def send_email(job):
-    email = OutboundEmail.objects.filter(pk=job.payload.get("email_id")).first()
-    if email is None or email.status in (OutboundEmail.Status.SENT, OutboundEmail.Status.FAILED):
-        return {"skipped": True}
-    try:
-        EmailMessage(subject=email.subject, body=email.body, to=[email.to]).send()
-    except Exception as exc:
-        last_try = job.attempts >= job.max_attempts
-        OutboundEmail.objects.filter(pk=email.pk).update(
-            status=OutboundEmail.Status.FAILED if last_try else OutboundEmail.Status.RETRYING,
-            attempts=job.attempts,
-            last_error=str(exc)[:300],
-        )
-        if last_try and email.question_id:
-            CaseEvent.objects.create(
-                question_id=email.question_id,
-                kind=CaseEvent.Kind.EMAIL_FAILED,
-                data={"to": email.to, "subject": email.subject, "error": str(exc)[:200]},
-            )
-        raise
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.SENT, attempts=job.attempts, sent_at=timezone.now()
+@outbox.when_failed(Question)
+def email_failed(email, error: str) -> None:
+    """An e-mail about a case failed for good: say so on the case."""
+    CaseEvent.objects.create(
+        question_id=email.object_id,
+        kind=CaseEvent.Kind.EMAIL_FAILED,
+        data={"to": email.to, "subject": email.subject, "error": error[:200]},
     )
-    return {"sent": email.pk}
 
 
 def send_task_reminders(today=None) -> int:

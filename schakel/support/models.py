@@ -1,5 +1,6 @@
 """Support: questions (which become cases), their events, notes, tasks, attachments,
-messages, referrals to partners, routing rules and the outgoing e-mail queue.
+messages, referrals to partners and routing rules. E-mail about a case goes through the
+core outbox (`core.OutgoingEmail`, linked to the question; `question.emails`).
 
 A question and its case are one row (`Question`): it is a question while it is
 new and a case once it is triaged; the reference number stays the same.
@@ -11,6 +12,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -170,6 +172,9 @@ class Question(models.Model):
     submitted_from = models.CharField(
         _("submitted from (hashed address)"), max_length=32, blank=True, db_index=True
     )
+
+    # The outbox rows about this case; deleting a question deletes its e-mails, as before.
+    emails = GenericRelation("core.OutgoingEmail", related_query_name="support_question")
 
     objects = QuestionQuerySet.as_manager()
 
@@ -369,43 +374,6 @@ class Attachment(models.Model):
         return settings.MEDIA_ROOT / "support" / self.stored_name
 
 
-class OutboundEmail(models.Model):
-    """An e-mail to send; created in the transaction, sent after commit by `schakel worker`."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        SENT = "sent", _("sent")
-        RETRYING = "retrying", _("retrying")
-        FAILED = "failed", _("failed")
-
-    question = models.ForeignKey(
-        Question,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="emails",
-        verbose_name=_("case"),
-    )
-    to = models.EmailField(_("to"))
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("body"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.CharField(_("last error"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("outgoing e-mail")
-        verbose_name_plural = _("outgoing e-mails")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.subject} → {self.to}"
-
-
 class Message(models.Model):
     """A message between the agency and the company on a case (not internal)."""
 
@@ -426,7 +394,7 @@ class Message(models.Model):
     )
     body = models.TextField(_("message"), max_length=QUESTION_MAX_CHARS)
     email = models.ForeignKey(
-        OutboundEmail,
+        "core.OutgoingEmail",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -24,7 +24,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from schakel.core import audit
-from schakel.core.models import AuditEvent
+from schakel.core.models import AuditEvent, OutgoingEmail
 from schakel.core.validators import normalize_enterprise_number
 from schakel.register.models import Activity, Contact, Organisation, OrganisationType
 from schakel.register.services import add_timeline_entry
@@ -36,7 +36,6 @@ from schakel.support.models import (
     Channel,
     Message,
     Note,
-    OutboundEmail,
     Outcome,
     Question,
     Referral,
@@ -864,10 +863,9 @@ def erase_contact_data(contact: Contact, actor=None) -> int:
         submitted_from="",
     )
     if addresses:
-        OutboundEmail.objects.filter(
-            question__contact=contact, to__in=addresses, status=OutboundEmail.Status.QUEUED
-        ).update(status=OutboundEmail.Status.FAILED, last_error="erased (GDPR)")
-        OutboundEmail.objects.filter(question__contact=contact, to__in=addresses).update(
-            to="erased@invalid", body=""
-        )
+        emails = OutgoingEmail.objects.filter(support_question__contact=contact, to__in=addresses)
+        emails.filter(
+            status__in=[OutgoingEmail.Status.QUEUED, OutgoingEmail.Status.RETRYING]
+        ).update(status=OutgoingEmail.Status.FAILED, last_error="erased (GDPR)")
+        emails.update(to="erased@invalid", body="")
     return count

@@ -207,14 +207,14 @@ def test_recurring_with_a_holiday_fails_whole(now, machine, sme, company_user):
 
 def test_approval_flow_and_emails(now, approval_machine, sme, company_user, manager, mailoutbox):
     from schakel.core.jobs import run_pending
-    from schakel.facilities.models import FacilityEmail
+    from schakel.core.models import OutgoingEmail
 
     # when the company asks
     booking = book(approval_machine, sme, local(2026, 3, 4, 9), local(2026, 3, 4, 10), company_user)
 
     # then it waits, and the company and the manager are told
     assert booking.status == BookingStatus.REQUESTED
-    assert set(FacilityEmail.objects.values_list("to", flat=True)) == {
+    assert set(OutgoingEmail.objects.about(booking).values_list("to", flat=True)) == {
         "company@example.be",
         "cmc@example.be",
         "manager@example.be",

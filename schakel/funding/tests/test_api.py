@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from schakel.core.models import Job
+from schakel.core.models import OutgoingEmail
 from schakel.funding.models import Application, DeMinimisAid, LedgerEntry
 from schakel.register.models import Activity
 
@@ -61,7 +61,7 @@ def test_application_list_filters_by_call_and_status(api, make_call, submitted, 
 
 def test_approval_answers_200_books_the_commitment_and_notifies(api, call, submitted, manager):
     application = submitted(call)
-    jobs_before = Job.objects.filter(kind="funding.email").count()
+    emails_before = OutgoingEmail.objects.about(application).count()
     response = decide(api, manager, application, {"decision": "approved", "amount_eur": "60000.00"})
     assert response.status_code == 200
     assert response.json()["status"] == "approved"
@@ -70,7 +70,11 @@ def test_approval_answers_200_books_the_commitment_and_notifies(api, call, submi
     assert (entry.kind, entry.amount_eur) == ("commitment", D("60000.00"))
     assert DeMinimisAid.objects.get(application=application).amount_eur == D("60000.00")
     assert Activity.objects.filter(organisation=application.applicant, kind="funding").count() == 2
-    assert Job.objects.filter(kind="funding.email").count() == jobs_before + 1
+    assert OutgoingEmail.objects.about(application).count() == emails_before + 1
+    # in the applicant's language (Dutch by default)
+    assert OutgoingEmail.objects.about(application).first().subject == (
+        f"Beslissing over aanvraag {application.reference}"
+    )
 
 
 def test_amount_that_does_not_fit_answers_409_with_the_remaining_budget(

@@ -6,10 +6,12 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from schakel.core.models import AuditEvent
+from schakel.core import jobs
+from schakel.core.models import AuditEvent, OutgoingEmail
 from schakel.funding import services
 from schakel.funding.models import Application
 
@@ -133,6 +135,24 @@ def test_submission_is_audited_and_on_the_timeline(call, submitted):
     activity = application.applicant.activities.get(kind="funding")
     assert application.reference in activity.title
     assert activity.is_internal is False
+
+
+def test_submission_e_mails_the_applicant_in_their_language(call, draft, company_user):
+    # given: the company user reads French
+    company_user.language = "fr"
+    company_user.save(update_fields=["language"])
+    application = draft(call)
+    # when
+    application = services.submit(application, company_user)
+    # then the e-mail waits in the outbox, linked to the application, until the worker runs
+    email = OutgoingEmail.objects.about(application).get()
+    assert (email.to, email.language, email.status) == (company_user.email, "fr", "queued")
+    assert mail.outbox == []
+    jobs.run_pending()
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        ([company_user.email], f"Demande {application.reference} reçue")
+    ]
+    assert mail.outbox[0].body.startswith("Bonjour company,")
 
 
 # --- pages --------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 import io
 
 from schakel.core.demo import FICTIONAL_SOURCE
+from schakel.core.models import Job, OutgoingEmail
 from schakel.register.models import Organisation, OrganisationType
 from schakel.support import demo
-from schakel.support.models import OutboundEmail, Question, Referral
+from schakel.support.models import Question, Referral
 from schakel.support.workflow import State
 
 
@@ -32,4 +33,5 @@ def test_demo_loads_every_state_and_is_idempotent(make_user, db):
         "declined",
     }
     assert Referral.objects.exclude(outcome="").count() == 2
-    assert OutboundEmail.objects.count() == 0
+    assert OutgoingEmail.objects.count() == 0
+    assert not Job.objects.filter(kind="core.email").exists()

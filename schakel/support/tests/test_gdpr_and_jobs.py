@@ -6,12 +6,12 @@ from django.core import mail
 from django.core.management import call_command
 
 from schakel.core import jobs
-from schakel.core.models import Job
+from schakel.core.models import Job, OutgoingEmail
 from schakel.register.services import erase_contact
 from schakel.support import services
 from schakel.support.digest import send_digests
 from schakel.support.jobs import send_task_reminders
-from schakel.support.models import OutboundEmail, Question
+from schakel.support.models import Question
 
 
 def test_erasing_a_contact_blanks_the_copies_in_questions(question_a, staff_user):
@@ -27,13 +27,13 @@ def test_erasing_a_contact_blanks_the_copies_in_questions(question_a, staff_user
     # the statistics stay
     assert question.state == "closed"
     assert question.text == question_a.text
-    assert not OutboundEmail.objects.filter(to="an@alfa.be").exists()
+    assert not OutgoingEmail.objects.filter(to="an@alfa.be").exists()
 
 
 def test_failed_send_is_retried_then_visible_on_the_case(question_a):
     email = question_a.emails.get()
-    job = Job.objects.get(kind="support.email")
-    with mock.patch("schakel.support.jobs.EmailMessage.send", side_effect=OSError("SMTP down")):
+    job = Job.objects.get(kind="core.email")
+    with mock.patch("schakel.core.outbox.EmailMessage.send", side_effect=OSError("SMTP down")):
         jobs.run_pending()
     email.refresh_from_db()
     job.refresh_from_db()
@@ -43,7 +43,7 @@ def test_failed_send_is_retried_then_visible_on_the_case(question_a):
     assert job.run_after > job.started_at
     # the last attempt fails for good and shows on the case
     Job.objects.filter(pk=job.pk).update(attempts=job.max_attempts - 1, run_after=job.started_at)
-    with mock.patch("schakel.support.jobs.EmailMessage.send", side_effect=OSError("SMTP down")):
+    with mock.patch("schakel.core.outbox.EmailMessage.send", side_effect=OSError("SMTP down")):
         jobs.run_pending()
     email.refresh_from_db()
     assert email.status == "failed"
@@ -82,6 +82,6 @@ def test_digest_lists_overdue_cases_per_owner(make_question, company_a, staff_us
 def test_digest_command_smoke(question_a, staff_user):
     services.triage(question_a, staff_user, 1, owner=staff_user)
     call_command("support", "digest")
-    assert OutboundEmail.objects.filter(to=staff_user.email).count() == 1
+    assert OutgoingEmail.objects.filter(to=staff_user.email).count() == 1
     call_command("support", "reminders", "--queue")
     assert Job.objects.filter(kind="support.task_reminders").count() == 1

@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from schakel.core import jobs
 from schakel.support import services
 
 
@@ -39,6 +40,27 @@ def test_case_page_with_everything_renders(client, staff_user, referral_a):
     assert response.status_code == 200
     assert "Sirris" in html
     assert "unavailable" in html.lower() or response.context["recommendations"] is not None
+
+
+def test_case_page_lists_the_cases_own_emails_with_their_status(
+    client, staff_user, question_a, question_b
+):
+    # given: the confirmation of case A was sent, and case A has a queued message
+    jobs.run_pending()
+    services.send_message(question_a, "hello", staff_user)
+    client.force_login(staff_user)
+    # when
+    response = client.get(
+        reverse("support:case_detail", args=[question_a.pk]), headers={"Accept-Language": "en"}
+    )
+    # then: only case A's e-mails, newest first, each with its status
+    assert [(m.to, m.status) for m in response.context["emails"]] == [
+        ("an@alfa.be", "queued"),
+        ("an@alfa.be", "sent"),
+    ]
+    html = response.content.decode()
+    assert all(email.subject in html for email in question_a.emails.all())
+    assert "jo@beta.be" not in html
 
 
 def test_stale_form_shows_the_conflict_message(client, staff_user, admin_user, question_a):
