@@ -1,6 +1,7 @@
 """The set-up screens in a real browser: a facility manager adds a machine with its tariffs,
 opens the facility on Saturday mornings and closes it for a day, and the machine's availability
-(what companies book against) follows at once. Every page it loads, error states included, is checked by axe."""
+(what companies book against) follows at once. Axe checks every page it loads, error states
+included."""
 
 import datetime as dt
 from decimal import Decimal
