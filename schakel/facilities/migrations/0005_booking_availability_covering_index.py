@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("facilities", "0002_no_overlap_on_postgresql")]
+    dependencies = [("facilities", "0004_delete_facilityemail")]
 
     operations = [
         migrations.AddIndex(
