@@ -16,9 +16,16 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from django.conf import settings
 from django.db import connections
-from django.db.models import Case, FloatField, Func, When
+from django.db.models import Case, FloatField, Func, Q, When
 
-from schakel.facilities.models import ACTIVE_STATUSES, Booking, BookingStatus, Closure, Resource
+from schakel.facilities.models import (
+    ACTIVE_STATUSES,
+    Booking,
+    BookingStatus,
+    Closure,
+    OpeningHours,
+    Resource,
+)
 
 Interval = tuple[dt.datetime, dt.datetime]
 
@@ -165,12 +172,14 @@ def _wall_clock_period(day: dt.date, opens: dt.time, closes: dt.time, zone) -> t
 
 
 def schedule_for(resource: Resource) -> Schedule:
-    rows = list(resource.opening_hours.all())
-    if not rows:
-        rows = list(resource.facility.opening_hours.filter(resource__isnull=True))
+    # One query for both: the resource's own hours replace the facility's when it has any.
+    rows = OpeningHours.objects.filter(
+        Q(resource=resource) | Q(facility_id=resource.facility_id, resource__isnull=True)
+    ).values_list("resource_id", "weekday", "opens", "closes")
+    own = [row for row in rows if row[0] is not None]
     weekly: dict[int, list[tuple[dt.time, dt.time]]] = {}
-    for row in rows:
-        weekly.setdefault(row.weekday, []).append((row.opens, row.closes))
+    for _resource, weekday, opens, closes in own or rows:
+        weekly.setdefault(weekday, []).append((opens, closes))
     closed_ranges = list(
         Closure.objects.filter(facility_id=resource.facility_id)
         .filter(models_q_resource(resource))
@@ -185,8 +194,6 @@ def schedule_for(resource: Resource) -> Schedule:
 
 
 def models_q_resource(resource: Resource):
-    from django.db.models import Q
-
     return Q(resource__isnull=True) | Q(resource=resource)
 
 

@@ -1,5 +1,6 @@
 """`schakel token create|list|revoke` and bearer-token authentication."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -148,6 +149,26 @@ def test_use_is_recorded(staff_user):
     # then
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+def test_use_is_recorded_to_the_minute_without_a_write_per_request(staff_user, time_machine):
+    # given a token used a moment ago
+    time_machine.move_to("2026-03-02 09:00:00+01:00", tick=False)
+    token, raw = ApiToken.issue(staff_user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    client.get("/api/v1/organisations/")
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    # when it is used again within the minute, and then two minutes later
+    time_machine.move_to("2026-03-02 09:00:30+01:00", tick=False)
+    client.get("/api/v1/organisations/")
+    within = ApiToken.objects.get(pk=token.pk).last_used_at
+    time_machine.move_to("2026-03-02 09:02:00+01:00", tick=False)
+    client.get("/api/v1/organisations/")
+    later = ApiToken.objects.get(pk=token.pk).last_used_at
+    # then only the later use moves "last used"
+    assert within == first
+    assert later - first == dt.timedelta(minutes=2)
 
 
 @pytest.mark.parametrize(
