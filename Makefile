@@ -63,6 +63,7 @@ demo: install
 bench: install
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.facilities
+	$(BIN)/python -m bench.facilities --database sqlite
 
 bench-match: install
 	$(BIN)/python -m schakel.matching.bench --dev-dir ../shared/bench/matching-dev

@@ -2,10 +2,12 @@
 
     python -m bench.facilities [--conflicting 200] [--spread 1000] [--workers 4] [--threads 8]
                                [--clients 64] [--availability-bookings 10000] [--keep]
+                               [--database postgresql|sqlite]
 
 Against a PostgreSQL database `schakel_bench_facilities` on 127.0.0.1 (user postgres; created and
-dropped here; BENCH_PG_ADMIN_URL overrides the admin connection) and a real gunicorn server on
-127.0.0.1 (several workers and threads), through the HTTP API with a bearer token:
+dropped here; BENCH_PG_ADMIN_URL overrides the admin connection), or with `--database sqlite`
+the embedded default in var/bench_facilities.sqlite3, and a real gunicorn server on 127.0.0.1
+(several workers and threads), through the HTTP API with a bearer token:
 
   (a) N concurrent requests for one slot of one machine (`POST /api/v1/bookings/`): exactly one
       201, all others 409, no 5xx, and in the database exactly one booking, one timeline entry
@@ -63,12 +65,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# `--database sqlite`: the embedded default (what `make run` serves), in a scratch file.
+SQLITE_PATH = ROOT / "var" / "bench_facilities.sqlite3"
+DATABASE = "postgresql"
+
+
 def database_url() -> str:
+    if DATABASE == "sqlite":
+        return f"sqlite:///{SQLITE_PATH}"
     base = PG_ADMIN_URL.rsplit("/", 1)[0]
     return f"{base}/{PG_DATABASE}"
 
 
 def recreate_database() -> None:
+    if DATABASE == "sqlite":
+        SQLITE_PATH.parent.mkdir(exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        return
     import psycopg
 
     with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as connection:
@@ -81,6 +95,10 @@ def recreate_database() -> None:
 
 
 def drop_database() -> None:
+    if DATABASE == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        return
     import psycopg
 
     with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as connection:
@@ -410,7 +428,10 @@ def main(argv=None) -> int:
     parser.add_argument("--availability-bookings", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument("--database", choices=["postgresql", "sqlite"], default="postgresql")
     args = parser.parse_args(argv)
+    global DATABASE
+    DATABASE = args.database
     args.conflicting = max(2, min(args.conflicting, 1000))
     args.spread = max(1, min(args.spread, 5000))
     clients = max(1, min(args.clients, 200))
@@ -423,7 +444,7 @@ def main(argv=None) -> int:
     recreate_database()
     setup_django()
     print(
-        f"Preparing {PG_DATABASE}: {args.resources} machines, "
+        f"Preparing {database_url()}: {args.resources} machines, "
         f"{args.availability_bookings} bookings on one machine …",
         flush=True,
     )
@@ -480,7 +501,7 @@ def main(argv=None) -> int:
         )
         print(
             f"\nServer: gunicorn {args.workers} workers × {args.threads} threads "
-            f"on 127.0.0.1:{port}; PostgreSQL database {PG_DATABASE}."
+            f"on 127.0.0.1:{port}; database {database_url()}."
         )
     finally:
         stop_server(server)

@@ -2,11 +2,13 @@
 
 A year of a busy machine is tens of thousands of periods. Building a dict per period and
 handing them to a JSON encoder costs several times more than computing them, so here every
-period becomes one fixed-width row of a byte matrix, filled column by column with array
-operations, and the answer is that matrix's bytes. JSON allows whitespace between tokens, which
-pads the few values of varying width ("full"/"partial", true/false, the places taken).
-The shape is the one `AvailabilitySerializer` documents; the tests check it against the
-periods the pages use, parsed back with the `json` module.
+period is one record of a NumPy structured array whose fields are the pieces of its JSON text,
+filled field by field for all periods at once; the answer is the array's bytes. JSON allows
+whitespace between tokens, which pads the few values of varying width ("full"/"partial",
+true/false, the places taken) to a fixed width.
+
+The shape is the one `AvailabilitySerializer` documents; the tests parse the answer back with
+the `json` module and compare it with the periods the pages use.
 """
 
 from __future__ import annotations
@@ -19,99 +21,109 @@ import numpy as np
 from schakel.facilities import availability
 from schakel.facilities.models import Resource
 
-INSTANT_WIDTH = 25  # 2026-03-03T09:00:00+01:00
+# 2026-03-03T09:00:00+01:00, in pieces.
+INSTANT = np.dtype(
+    [
+        ("date", "S10"),
+        ("t", "S1"),
+        ("hour", "S2"),
+        ("colon1", "S1"),
+        ("minute", "S2"),
+        ("colon2", "S1"),
+        ("second", "S2"),
+        ("offset", "S6"),
+    ]
+)
+TWO_DIGITS = np.array([f"{n:02d}" for n in range(100)], dtype="S2")
+OFFSET_MINUTES = 14 * 60  # UTC offsets run from -14:00 to +14:00
 
 
-def _digits(values: np.ndarray, width: int) -> np.ndarray:
-    """Non-negative integers as zero-padded ASCII digits, an (n, width) byte matrix."""
-    out = np.empty((len(values), width), dtype=np.uint8)
-    rest = values.astype(np.int64)
-    for column in range(width - 1, -1, -1):
-        out[:, column] = 48 + rest % 10
-        rest = rest // 10
-    return out
+def _offset_text(minutes: int) -> str:
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+OFFSETS = np.array(
+    [_offset_text(m) for m in range(-OFFSET_MINUTES, OFFSET_MINUTES + 1)], dtype="S6"
+)
 
 
 def _instants(seconds: np.ndarray) -> np.ndarray:
-    """Epoch seconds as local ISO-8601 with offset, to the second: an (n, 25) byte matrix whose
-    rows read like `datetime.isoformat()` of the same moment in the local zone."""
+    """Epoch seconds as local ISO-8601 with offset, to the second (an array of 25-byte strings
+    that read like `datetime.isoformat()` of the same moments in the local zone).
+
+    A year holds a few hundred distinct days, and only so many offsets and two-digit numbers:
+    each is written once into a small table and picked per instant by indexing.
+    """
     whole = np.floor(seconds).astype(np.int64)
     offset = availability.utc_offsets(whole)
-    local = (whole + offset).astype("datetime64[s]")
-    days = local.astype("datetime64[D]")
-    months = local.astype("datetime64[M]")
-    year = local.astype("datetime64[Y]").astype(np.int64) + 1970
-    month = months.astype(np.int64) % 12 + 1
-    day = (days - months.astype("datetime64[D]")).astype(np.int64) + 1
-    second_of_day = (local - days).astype(np.int64)
-    out = np.empty((len(whole), INSTANT_WIDTH), dtype=np.uint8)
-    out[:, 0:4] = _digits(year, 4)
-    out[:, 4] = out[:, 7] = ord("-")
-    out[:, 5:7] = _digits(month, 2)
-    out[:, 8:10] = _digits(day, 2)
-    out[:, 10] = ord("T")
-    out[:, 11:13] = _digits(second_of_day // 3600, 2)
-    out[:, 13] = out[:, 16] = out[:, 22] = ord(":")
-    out[:, 14:16] = _digits(second_of_day // 60 % 60, 2)
-    out[:, 17:19] = _digits(second_of_day % 60, 2)
-    out[:, 19] = np.where(offset < 0, ord("-"), ord("+"))
-    out[:, 20:22] = _digits(np.abs(offset) // 3600, 2)
-    out[:, 23:25] = _digits(np.abs(offset) // 60 % 60, 2)
-    return out
+    local = whole + offset
+    day = local // 86400
+    second = local - day * 86400
+    out = np.empty(len(whole), dtype=INSTANT)
+    if len(whole):
+        first_day = int(day.min())
+        days = np.arange(first_day, int(day.max()) + 1).astype("datetime64[D]")
+        out["date"] = np.take(np.datetime_as_string(days).astype("S10"), day - first_day)
+    out["t"] = b"T"
+    out["colon1"] = out["colon2"] = b":"
+    out["hour"] = np.take(TWO_DIGITS, second // 3600)
+    out["minute"] = np.take(TWO_DIGITS, second // 60 % 60)
+    out["second"] = np.take(TWO_DIGITS, second % 60)
+    out["offset"] = np.take(OFFSETS, offset // 60 + OFFSET_MINUTES)
+    return out.view("S25")
 
 
-def _number(values: np.ndarray) -> np.ndarray:
-    """Non-negative integers right-aligned with leading spaces (JSON has no leading zeros)."""
-    width = len(str(int(values.max()))) if len(values) else 1
-    out = _digits(values, width)
-    leading = np.cumprod(out[:, :-1] == ord("0"), axis=1).astype(bool)
-    out[:, :-1][leading] = ord(" ")
-    return out
-
-
-def _text(piece: str, rows: int) -> np.ndarray:
-    data = np.frombuffer(piece.encode("ascii"), dtype=np.uint8)
-    return np.broadcast_to(data, (rows, len(data)))
-
-
-def _choice(condition: np.ndarray, when_true: str, when_false: str) -> np.ndarray:
-    """One of two equally wide pieces per row."""
-    yes, no = (np.frombuffer(p.encode("ascii"), dtype=np.uint8) for p in (when_true, when_false))
-    return np.where(condition[:, None], yes, no)
-
-
-def _array(columns: list[np.ndarray]) -> bytes:
-    """Rows made of the columns side by side, as the inside of a JSON array."""
-    rows = len(columns[0])
+def _records(pieces: list, rows: int) -> bytes:
+    """Records made of the pieces in order (constant bytes, or arrays of byte strings with one
+    per row), joined by commas: the inside of a JSON array."""
     if rows == 0:
         return b""
-    matrix = np.concatenate([*columns, _text(",", rows)], axis=1)
-    return matrix.tobytes()[:-1]
+    widths = [len(p) if isinstance(p, bytes) else p.dtype.itemsize for p in [*pieces, b","]]
+    out = np.empty(rows, dtype=[(f"f{i}", f"S{width}") for i, width in enumerate(widths)])
+    for index, piece in enumerate([*pieces, b","]):
+        out[f"f{index}"] = piece
+    return out.tobytes()[:-1]
 
 
 def _periods(starts: np.ndarray, ends: np.ndarray) -> bytes:
-    rows = len(starts)
-    return _array(
-        [_text('{"start":"', rows), starts, _text('","end":"', rows), ends, _text('"}', rows)]
+    return _records(
+        [
+            b'{"start":"',
+            starts,
+            b'","end":"',
+            ends,
+            b'"}',
+        ],
+        len(starts),
     )
 
 
+def _places(taken: np.ndarray) -> np.ndarray:
+    """Integers right-aligned with leading spaces (JSON numbers have no leading zeros)."""
+    if len(taken) == 0:
+        return np.empty(0, dtype="S1")  # (np.char.rjust fails on empty arrays)
+    width = len(str(int(taken.max())))
+    return np.char.rjust(taken.astype(f"S{width}"), width)
+
+
 def _busy(found: availability.Availability, starts: np.ndarray, ends: np.ndarray) -> bytes:
-    rows = len(starts)
-    return _array(
+    full = found.busy_taken >= found.capacity
+    return _records(
         [
-            _text('{"start":"', rows),
+            b'{"start":"',
             starts,
-            _text('","end":"', rows),
+            b'","end":"',
             ends,
-            _text('","state":"', rows),
-            _choice(found.busy_taken >= found.capacity, 'full"   ', 'partial"'),
-            _text(',"tentative":', rows),
-            _choice(found.busy_tentative, "true ", "false"),
-            _text(',"places_taken":', rows),
-            _number(found.busy_taken),
-            _text("}", rows),
-        ]
+            b'","state":"',
+            np.where(full, b'full"   ', b'partial"'),
+            b',"tentative":',
+            np.where(found.busy_tentative, b"true ", b"false"),
+            b',"places_taken":',
+            _places(found.busy_taken),
+            b"}",
+        ],
+        len(starts),
     )
 
 
@@ -119,17 +131,17 @@ def availability_json(resource: Resource, start: dt.datetime, end: dt.datetime) 
     """`GET /api/v1/resources/{id}/availability/`: open, busy and free periods of [start, end)
     in local time with offsets."""
     found = availability.compute(resource, start, end)
-    pairs = [
-        (found.open_starts, found.open_ends),
-        (found.busy_starts, found.busy_ends),
-        (found.free_starts, found.free_ends),
+    arrays = [
+        found.open_starts,
+        found.open_ends,
+        found.busy_starts,
+        found.busy_ends,
+        found.free_starts,
+        found.free_ends,
     ]
-    arrays = [array for pair in pairs for array in pair]
     texts = _instants(np.concatenate(arrays))
-    pieces, at = [], 0
-    for array in arrays:
-        pieces.append(texts[at : at + len(array)])
-        at += len(array)
+    bounds = np.cumsum([0, *(len(array) for array in arrays)])
+    pieces = [texts[low:high] for low, high in zip(bounds[:-1], bounds[1:], strict=True)]
     head = {
         "resource": resource.pk,
         "from": _iso_local(start),

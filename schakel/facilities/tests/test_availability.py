@@ -81,8 +81,7 @@ def test_occupancy_steps_agree_with_the_step_function(rows, low, high):
 
 
 def instant_texts(seconds) -> list[str]:
-    matrix = rendering._instants(np.array(seconds, dtype=float))
-    return [bytes(row).decode() for row in matrix]
+    return [text.decode() for text in rendering._instants(np.array(seconds, dtype=float))]
 
 
 instants = st.integers(
@@ -266,3 +265,26 @@ def test_the_next_free_slot_skips_full_days(now, machine, company_a):
 
     assert start == local(2026, 3, 3, 8, 15)  # after the set-up buffer
     assert end == local(2026, 3, 3, 18)
+
+
+def test_places_of_different_widths_stay_valid_json(staff_user, desks, company_a):
+    desks.capacity = 12
+    desks.save()
+    Booking.objects.bulk_create(
+        [
+            _book(desks, company_a, local(2026, 3, 3, 9), local(2026, 3, 3, 12), places=10),
+            _book(desks, company_a, local(2026, 3, 3, 11), local(2026, 3, 3, 14), places=2),
+        ]
+    )
+
+    body = _api_answer(staff_user, desks, local(2026, 3, 3), local(2026, 3, 4))
+
+    assert [(b["places_taken"], b["state"]) for b in body["busy"]] == [
+        (10, "partial"),
+        (12, "full"),
+        (2, "partial"),
+    ]
+    assert body["free"] == [
+        {"start": "2026-03-03T08:00:00+01:00", "end": "2026-03-03T11:00:00+01:00"},
+        {"start": "2026-03-03T12:00:00+01:00", "end": "2026-03-03T18:00:00+01:00"},
+    ]
