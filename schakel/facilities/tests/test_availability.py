@@ -150,6 +150,7 @@ def _book(resource, company, start, end, status=BookingStatus.CONFIRMED, places=
         blocked_start=start,
         blocked_end=end,
         places=places,
+        exclusive=resource.capacity == 1,
         status=status,
         amount_excl_vat=Decimal("0"),
         amount_incl_vat=Decimal("0"),
