@@ -6,9 +6,11 @@ import csv
 import json
 import tempfile
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -46,6 +48,20 @@ def _grouped(results):
     return groups
 
 
+def _with_resources(results) -> None:
+    """Load the facility resources behind the results in a few queries, not a few per result:
+    the list shows the next free slot of a machine, room or facility
+    (`facilities/templatetags`, reached through the offering's reverse relations)."""
+    if not results or not apps.is_installed("schakel.facilities"):
+        return
+    prefetch_related_objects(
+        [r.offering for r in results],
+        "facility_resource__facility",
+        "facility_resource__opening_hours",
+        "facility__resources__opening_hours",
+    )
+
+
 def _context_labels(company, context: dict) -> list[str]:
     labels = []
     if company is not None and company.municipality_id:
@@ -81,6 +97,7 @@ def match_page(request):
         except QueryError as error:
             page["error"] = query_error_text(error)
         else:
+            _with_resources(answer.results)
             page.update(
                 answer=answer,
                 groups=_grouped(answer.results),
