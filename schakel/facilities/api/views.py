@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
@@ -107,7 +107,10 @@ class ResourceViewSet(CodedErrorsMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"])
     def availability(self, request, pk=None):
-        resource = self.get_object()
+        # Among the resources the user may see; the list's filters (kind, facility, …) are not
+        # parameters of this answer, so no filter set is built for it.
+        resource = generics.get_object_or_404(self.get_queryset(), pk=pk)  # 404, also for pk=abc
+        self.check_object_permissions(request, resource)
         try:
             start = parse_moment(request.query_params.get("from"), "from", timezone.now())
             end = parse_moment(request.query_params.get("to"), "to", start + dt.timedelta(days=7))

@@ -289,3 +289,13 @@ def test_places_of_different_widths_stay_valid_json(staff_user, desks, company_a
         {"start": "2026-03-03T08:00:00+01:00", "end": "2026-03-03T11:00:00+01:00"},
         {"start": "2026-03-03T12:00:00+01:00", "end": "2026-03-03T18:00:00+01:00"},
     ]
+
+
+@pytest.mark.parametrize("pk", ["abc", "999999"])
+def test_availability_of_an_unknown_resource_is_404(staff_user, machine, pk):
+    client = APIClient()
+    client.force_authenticate(staff_user)
+
+    response = client.get(f"/api/v1/resources/{pk}/availability/")
+
+    assert response.status_code == 404
