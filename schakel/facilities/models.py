@@ -798,3 +798,29 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class AvailabilityStamp(models.Model):
+    """How many times a resource's bookings changed: availability is cached per stamp.
+
+    Kept by database triggers on the bookings table (migration 0006), so every write counts,
+    whichever way it is made (services, admin, bulk loads, raw SQL), and never by Python code.
+    A separate table, not a field on Resource: saving a resource must not write it back.
+    """
+
+    resource = models.OneToOneField(
+        Resource,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        db_constraint=False,  # the triggers may stamp a resource in the same statement
+        related_name="+",
+        verbose_name=_("resource"),
+    )
+    version = models.BigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("availability stamp")
+        verbose_name_plural = _("availability stamps")
+
+    def __str__(self) -> str:
+        return f"{self.resource_id}: {self.version}"
