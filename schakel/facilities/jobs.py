@@ -2,7 +2,9 @@
 
 - e-mail goes through the core outbox (`core.email`, see `schakel.core.outbox`).
 - `facilities.daily`: complete confirmed bookings that ended, warn about leases and maximum stays
-  ending within the centre's warning window (one e-mail per lease and kind).
+  ending within the centre's warning window (one e-mail per lease and kind), and tell the
+  managers about units that become free within `services.FREE_SOON_DAYS`, with the first
+  candidates of the waiting list (once per lease and free day).
 """
 
 from __future__ import annotations
@@ -55,4 +57,5 @@ def daily(job):
 
     completed = services.complete_past_bookings()
     warned = send_lease_warnings()
-    return {"completed": completed, "lease_warnings": warned}
+    told = services.tell_managers_units_free_soon()
+    return {"completed": completed, "lease_warnings": warned, "units_free": told}

@@ -770,6 +770,7 @@ def terminate_lease(lease: Lease, ends_on: dt.date, actor) -> Lease:
         actor=actor,
         is_internal=False,
     )
+    tell_managers_unit_free(lease, actor)
     return lease
 
 
@@ -851,19 +852,47 @@ def add_to_waiting_list(
     return entry
 
 
+# Units whose lease ends within this many days are proposed with candidates on the lease list
+# and the waiting list, and the daily job tells the managers about them (once per free day).
+FREE_SOON_DAYS = 90
+
+
+def _first_free_day(periods, day: dt.date) -> dt.date:
+    """The first day from `day` outside the (start, end) `periods`, sorted by start."""
+    for starts_on, ends_on in periods:
+        if ends_on < day:
+            continue
+        if starts_on > day:
+            break
+        day = ends_on + dt.timedelta(days=1)
+    return day
+
+
 def free_from(unit: Resource, today: dt.date | None = None) -> dt.date:
     """The first day from `today` on which no lease holds the unit."""
     day = today or timezone.localdate()
-    for starts_on, ends_on in (
+    return _first_free_day(
         Lease.objects.holding()
         .filter(unit=unit, ends_on__gte=day)
         .order_by("starts_on")
-        .values_list("starts_on", "ends_on")
+        .values_list("starts_on", "ends_on"),
+        day,
+    )
+
+
+def _meets_needs(entry: WaitingListEntry, unit: Resource) -> bool:
+    """The unit is big enough and not dearer than the company asked (unknowns do not exclude)."""
+    if entry.unit_kind != unit.kind:
+        return False
+    if (
+        None not in (unit.floor_area_m2, entry.min_area_m2)
+        and entry.min_area_m2 > unit.floor_area_m2
     ):
-        if starts_on > day:
-            break
-        day = max(day, ends_on + dt.timedelta(days=1))
-    return day
+        return False
+    return not (
+        None not in (unit.monthly_price, entry.max_monthly_rent)
+        and entry.max_monthly_rent < unit.monthly_price
+    )
 
 
 def candidates_for(unit: Resource, today: dt.date | None = None, limit: int = 10):
@@ -875,15 +904,145 @@ def candidates_for(unit: Resource, today: dt.date | None = None, limit: int = 10
         .select_related("company")
         .in_order()
     )
-    if unit.floor_area_m2 is not None:
-        entries = entries.filter(
-            Q(min_area_m2__isnull=True) | Q(min_area_m2__lte=unit.floor_area_m2)
+    return [entry for entry in entries if _meets_needs(entry, unit)][:limit]
+
+
+def units_free_soon(
+    facilities=None,
+    today: dt.date | None = None,
+    within_days: int = FREE_SOON_DAYS,
+    candidates: int = 3,
+) -> list[dict]:
+    """Leasable units free today or from a day within `within_days`, each with the first
+    `candidates` of the waiting list whose needs it meets; soonest free first.
+
+    `facilities` limits the centres (None: all). Three queries whatever the number of units.
+    """
+    today = today or timezone.localdate()
+    horizon = today + dt.timedelta(days=within_days)
+    units = list(
+        Resource.objects.filter(is_leasable=True, is_active=True)
+        .filter(**({} if facilities is None else {"facility__in": facilities}))
+        .select_related("facility")
+    )
+    periods: dict[int, list] = {}
+    for unit_id, starts_on, ends_on in (
+        Lease.objects.holding()
+        .filter(unit__in=units, ends_on__gte=today)
+        .order_by("starts_on")
+        .values_list("unit_id", "starts_on", "ends_on")
+    ):
+        periods.setdefault(unit_id, []).append((starts_on, ends_on))
+    waiting: dict[int, list] = {}
+    for entry in (
+        WaitingListEntry.objects.filter(
+            centre__in={unit.facility_id for unit in units}, status=WaitingStatus.WAITING
         )
-    if unit.monthly_price is not None:
-        entries = entries.filter(
-            Q(max_monthly_rent__isnull=True) | Q(max_monthly_rent__gte=unit.monthly_price)
+        .select_related("company")
+        .in_order()
+    ):
+        waiting.setdefault(entry.centre_id, []).append(entry)
+    free = []
+    for unit in units:
+        day = _first_free_day(periods.get(unit.pk, []), today)
+        if day > horizon:
+            continue
+        matching = [e for e in waiting.get(unit.facility_id, []) if _meets_needs(e, unit)]
+        free.append(
+            {
+                "unit": unit,
+                "free_from": day,
+                "free_now": day == today,
+                "candidates": matching[:candidates],
+            }
         )
-    return list(entries[:limit])
+    return sorted(
+        free, key=lambda item: (item["free_from"], item["unit"].facility.name, item["unit"].name)
+    )
+
+
+def queue_positions(centre: Facility | int) -> dict[int, int]:
+    """Each open entry's place in line (1, 2, ...) among the open entries of its centre (an
+    instance or a pk) and unit type; the numbers alone tell a company where it stands without
+    naming the others."""
+    positions: dict[int, int] = {}
+    counters: dict[str, int] = {}
+    for pk, unit_kind in (
+        WaitingListEntry.objects.filter(
+            centre=centre, status__in=[WaitingStatus.WAITING, WaitingStatus.OFFERED]
+        )
+        .in_order()
+        .values_list("pk", "unit_kind")
+    ):
+        counters[unit_kind] = counters.get(unit_kind, 0) + 1
+        positions[pk] = counters[unit_kind]
+    return positions
+
+
+def _unit_free_mark(day: dt.date) -> str:
+    # The audit message that records the notice; one per lease and free day.
+    return f"Managers told the unit is free from {day.isoformat()}"
+
+
+def tell_managers_unit_free(lease: Lease, actor=None) -> bool:
+    """E-mail the centre's managers that `lease`'s unit is free after it, with the first
+    candidates of the waiting list. Once per lease and free day (a later early end, which frees
+    the unit sooner, is news and is told again); nothing when another lease follows directly."""
+    with transaction.atomic():
+        # The row lock serialises two runs on PostgreSQL; SQLite serialises writers already.
+        lease = (
+            Lease.objects.select_for_update()
+            .select_related("unit__facility", "company")
+            .get(pk=lease.pk)
+        )
+        unit, centre = lease.unit, lease.unit.facility
+        day = lease.ends_on + dt.timedelta(days=1)
+        if lease.status == LeaseStatus.CANCELLED or free_from(unit, day) != day:
+            return False
+        mark = _unit_free_mark(day)
+        if audit.events_for(lease).filter(action=AuditEvent.Action.OTHER, message=mark).exists():
+            return False
+        recipients = {centre.contact_email: "nl"} if centre.contact_email else {}
+        for manager in centre.managers.filter(is_active=True).exclude(email=""):
+            recipients[manager.email] = manager.language or "nl"
+        if not recipients:
+            return False
+        context = {
+            "lease": lease,
+            "unit": unit,
+            "centre": centre,
+            "free_from": day,
+            "candidates": candidates_for(unit, day, limit=3),
+            "url": absolute_url(reverse("facilities:lease_list")),
+            "waiting_url": absolute_url(reverse("facilities:waiting_list", args=[centre.pk])),
+        }
+        for to, language in recipients.items():
+            with translation.override(language):
+                subject = _("%(unit)s in %(centre)s is free from %(date)s") % {
+                    "unit": unit.name,
+                    "centre": centre.name,
+                    "date": formats.date_format(day, "SHORT_DATE_FORMAT"),
+                }
+            queue_email(to, subject, "unit_free", context, language, lease)
+        audit.record(lease, AuditEvent.Action.OTHER, actor, message=mark)
+    return True
+
+
+def tell_managers_units_free_soon(
+    today: dt.date | None = None, within_days: int = FREE_SOON_DAYS
+) -> int:
+    """The daily run: tell the managers about each unit whose lease ends within `within_days`
+    (the unit free from the next day); a lease told about before is skipped."""
+    today = today or timezone.localdate()
+    yesterday = today - dt.timedelta(days=1)
+    told = 0
+    for lease in (
+        Lease.objects.holding()
+        .filter(ends_on__gte=yesterday, ends_on__lt=today + dt.timedelta(days=within_days))
+        .order_by("ends_on", "pk")
+    ):
+        told += tell_managers_unit_free(lease)
+    return told
 
 
 @transaction.atomic

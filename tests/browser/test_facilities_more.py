@@ -160,9 +160,15 @@ def test_manager_leases_a_free_unit_to_the_first_candidate_of_the_waiting_list(c
     expect(page.locator("#warnings-heading + ul")).to_contain_text(
         "The lease of Vlasbloem Kunststoffen for Kantoor 1.01 ends on"
     )
-    # and the free office proposes the company waiting for an office; the workshop has nobody
+    # and the free office proposes the company waiting for an office; the workshop has nobody;
+    # the office whose lease ends within 90 days is proposed too, from the day after the lease
     free = page.locator("section[aria-labelledby=free-heading] tbody tr")
-    expect(free).to_have_count(2)
+    expect(free).to_have_count(3)
+    soon = free.filter(has_text="Kantoor 1.01")
+    expect(soon.locator("td").nth(2)).to_have_text(
+        f"{world['current'].ends_on + dt.timedelta(days=1):%d/%m/%Y}"
+    )
+    expect(soon.locator("td").nth(3)).to_contain_text("Zeebries Voeding")
     office = free.filter(has_text="Kantoor 1.02")
     candidates = office.locator("td").nth(3).get_by_role("listitem")
     expect(candidates).to_have_count(1)
@@ -176,7 +182,7 @@ def test_manager_leases_a_free_unit_to_the_first_candidate_of_the_waiting_list(c
     centre_id = world["units"]["Kantoor 1.02"].facility_id
     page.wait_for_url(f"**/facilities/centres/{centre_id}/waiting-list/")
     expect(page.get_by_role("alert").or_(page.locator(".alert"))).to_contain_text("Unit offered.")
-    row = page.locator("table tbody tr").filter(has_text="Zeebries Voeding")
+    row = page.locator("#waiting-entries tbody tr").filter(has_text="Zeebries Voeding")
     expect(row).to_contain_text("unit offered: Kantoor 1.02")
     world["waiting"].refresh_from_db()
     assert world["waiting"].status == "offered"
@@ -190,7 +196,7 @@ def test_manager_leases_a_free_unit_to_the_first_candidate_of_the_waiting_list(c
 
     # then it is listed second, after the earlier request
     expect(page.locator(".alert")).to_contain_text("Added to the waiting list.")
-    rows = page.locator("table tbody tr")
+    rows = page.locator("#waiting-entries tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.nth(1)).to_contain_text("Polderhout Ontwerp")
     expect(rows.nth(1)).to_contain_text("workshop")
@@ -271,12 +277,12 @@ def test_manager_leases_a_free_unit_to_the_first_candidate_of_the_waiting_list(c
     checked_page.goto(f"/facilities/centres/{centre_id}/waiting-list/")
 
     # then she sees only her own company's entry, and can take it off the list
-    rows = page.locator("table tbody tr")
+    rows = page.locator("#waiting-entries tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Polderhout Ontwerp")
     rows.first.get_by_role("button", name="Remove").click()
     expect(page.locator(".alert")).to_contain_text("Removed from the waiting list.")
-    expect(page.locator("table tbody tr")).to_have_text(["Nobody is waiting."])
+    expect(page.locator("#waiting-entries tbody tr")).to_have_text(["Nobody is waiting."])
     assert WaitingListEntry.objects.get(company__name="Polderhout Ontwerp").status == "withdrawn"
 
 

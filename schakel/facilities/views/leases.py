@@ -39,37 +39,57 @@ def _units_for(user):
     )
 
 
+def _open_entries(entries):
+    return entries.filter(status__in=[WaitingStatus.WAITING, WaitingStatus.OFFERED]).in_order()
+
+
+def _with_positions(entries):
+    """The entries with `position`, their real place in line per centre and unit type."""
+    entries = list(entries)
+    positions = {}
+    for centre_id in {entry.centre_id for entry in entries}:
+        positions.update(services.queue_positions(centre_id))
+    for entry in entries:
+        entry.position = positions.get(entry.pk)
+    return entries
+
+
+def _centres_for_companies():
+    return Facility.objects.filter(kind=FacilityKind.BUSINESS_CENTRE, is_active=True).order_by(
+        "name"
+    )
+
+
 @login_required
 def lease_list(request):
     user = request.user
     leases = Lease.objects.visible_to(user).select_related("unit__facility", "company")
     if user.is_company_user:
+        # A company sees its own leases and its own waiting-list entries, never candidates.
+        my_entries = _open_entries(
+            WaitingListEntry.objects.visible_to(user).select_related(
+                "centre", "company", "offered_unit"
+            )
+        )
         return render(
             request,
             "facilities/lease_list.html",
-            {"page": page_of(request, leases), "warnings": [], "free_units": []},
+            {
+                "page": page_of(request, leases.order_by("-starts_on", "pk")),
+                "warnings": [],
+                "free_units": [],
+                "my_entries": _with_positions(my_entries),
+                "centres": _centres_for_companies(),
+            },
         )
     _lease_managers_only(request)
     today = timezone.localdate()
     facilities = None if user.is_agency else managed_facilities(user)
-    free_units = []
-    for unit in (
-        Resource.objects.filter(is_leasable=True, is_active=True)
-        .select_related("facility")
-        .filter(**({} if facilities is None else {"facility__in": facilities}))
-    ):
-        if not Lease.objects.current_on(today).filter(unit=unit).exists():
-            free_units.append(
-                {
-                    "unit": unit,
-                    "free_from": services.free_from(unit, today),
-                    "candidates": services.candidates_for(unit, today, limit=3),
-                }
-            )
     context = {
         "page": page_of(request, leases.order_by("unit__facility__name", "-starts_on")),
         "warnings": services.lease_warnings(today, facilities),
-        "free_units": free_units[:50],
+        "free_units": services.units_free_soon(facilities, today)[:50],
+        "free_soon_days": services.FREE_SOON_DAYS,
         "centres": Facility.objects.filter(kind=FacilityKind.BUSINESS_CENTRE).order_by("name"),
         "may_create": _units_for(user).exists(),
     }
@@ -174,13 +194,15 @@ def waiting_list(request, pk):
             else:
                 messages.success(request, _("Added to the waiting list."))
                 return redirect("facilities:waiting_list", centre.pk)
-    waiting = entries.filter(status__in=[WaitingStatus.WAITING, WaitingStatus.OFFERED]).in_order()
     context = {
         "centre": centre,
-        "entries": waiting,
+        "entries": _with_positions(_open_entries(entries)),
         "may_manage": may_manage,
         "form": form,
         "may_add": user.is_agency or user.is_company_user or may_manage,
+        # Candidates name companies: only for the people who may offer the unit.
+        "free_units": services.units_free_soon([centre]) if may_manage else [],
+        "free_soon_days": services.FREE_SOON_DAYS,
     }
     return render(request, "facilities/waiting_list.html", context)
 
