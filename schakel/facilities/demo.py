@@ -1,6 +1,7 @@
 """Demo infrastructure: the real test facilities, business centres and terminals of the
 West-Flanders reference document, linked to their catalogue offerings, with plausible
-machines (their key equipment), units and berths; bookings over the past three and the coming
+machines (their key equipment), units and berths, each also a catalogue offering so that
+matching recommends it; bookings over the past three and the coming
 two months; leases and waiting lists. Fictional companies book and rent.
 
 Idempotent: facilities and resources are upserted by `external_id`; bookings, leases and
@@ -286,6 +287,22 @@ def _load_terminal(terminal: Facility, record: dict, rng: random.Random) -> None
     _hours(terminal, range(5), dt.time(7, 0), dt.time(17, 0))
 
 
+def sync_catalogue() -> int:
+    """Every resource (machine, unit, room, desk, berth...) is also a catalogue offering, so
+    matching can recommend it; returns how many offerings were created. The facilities
+    themselves are linked to their reference offerings by `load_facilities`."""
+    from schakel.facilities import services
+
+    created = 0
+    resources = Resource.objects.select_related(
+        "facility__operator", "facility__municipality", "offering"
+    ).order_by("facility_id", "id")
+    for resource in resources:
+        created += resource.offering_id is None
+        services.sync_offering(resource, resources=False)
+    return created
+
+
 def ensure_managers(facilities: dict[str, Facility]):
     from schakel.accounts.models import User
 
@@ -522,6 +539,7 @@ def load(options: dict, stdout) -> None:
     seed = options.get("seed", 2026)
     rng = random.Random(seed)
     facilities = load_facilities()
+    offerings = sync_catalogue()
     ensure_managers(facilities)
     now = timezone.now()
     bookings = load_bookings(rng, now)
@@ -529,10 +547,12 @@ def load(options: dict, stdout) -> None:
     waiting = load_waiting_lists(rng)
     if options.get("verbosity", 1) >= 1:
         stdout.write(
-            "Facilities: {facilities} facilities, {resources} resources; "
-            "{bookings} bookings, {leases} leases, {waiting} waiting-list entries added".format(
+            "Facilities: {facilities} facilities, {resources} resources "
+            "({offerings} new catalogue offerings); {bookings} bookings, {leases} leases, "
+            "{waiting} waiting-list entries added".format(
                 facilities=len(facilities),
                 resources=Resource.objects.count(),
+                offerings=offerings,
                 bookings=bookings,
                 leases=leases,
                 waiting=waiting,

@@ -1090,17 +1090,103 @@ _RESOURCE_OFFERING_KIND = {
     ResourceKind.TRUCK_DOCK: "terminal",
     ResourceKind.STORAGE: "terminal",
 }
+# What a resource is, in the Dutch catalogue text (description_nl).
+_RESOURCE_NOUN_NL = {
+    ResourceKind.EQUIPMENT: "Toestel",
+    ResourceKind.TEST_SPACE: "Test- en demoruimte",
+    ResourceKind.OFFICE: "Kantoorruimte",
+    ResourceKind.WORKSHOP: "Atelier (bedrijfsruimte)",
+    ResourceKind.LAB: "Laboruimte",
+    ResourceKind.MEETING_ROOM: "Vergaderzaal",
+    ResourceKind.FLEX_DESK: "Flexwerkplekken",
+    ResourceKind.BERTH: "Ligplaats voor binnenvaart",
+    ResourceKind.TRUCK_DOCK: "Laad- en losvenster voor vrachtwagens",
+    ResourceKind.STORAGE: "Opslagruimte",
+}
+# Offerings `sync_offering` made itself: their title and description follow the facility or
+# resource. An offering that came from the catalogue (a reference record, an import) keeps
+# the texts written there; the sync only fills in what is missing.
+GENERATED_SOURCE = "Schakel: faciliteitenbeheer"
 
 
 def offering_kind_for(obj) -> str:
+    """Facilities and their machines, units, berths... are offerings of these kinds: units,
+    meeting rooms and flex desks are workspace, berths, docks and storage terminal services."""
     if isinstance(obj, Facility):
         return _OFFERING_KIND[obj.kind]
     return _RESOURCE_OFFERING_KIND.get(obj.kind, "workspace")
 
 
-def sync_offering(obj, actor=None):
+def _number_nl(value, places: int = 0) -> str:
+    text = f"{value:,.{places}f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _euro_nl(value) -> str:
+    return "€ " + _number_nl(value, 2)
+
+
+def _area_nl(value) -> str:
+    places = 0 if value == value.to_integral_value() else 1
+    return f"{_number_nl(value, places)} m²"
+
+
+def offering_title(obj) -> str:
+    """The offering's title: the name of a facility, "Kantoor 3 (Ondernemerscentrum Kortrijk)"
+    for a resource."""
+    if isinstance(obj, Facility):
+        return obj.name[:300]
+    return f"{obj.name} ({obj.facility.name})"[:300]
+
+
+def offering_description(obj) -> str:
+    """The Dutch catalogue description of a facility or resource: its own description, then
+    what it is, where, for whom and at what price (floor area and rent for a unit)."""
+    if isinstance(obj, Facility):
+        return obj.description or obj.name
+    facility = obj.facility
+    place = facility.name
+    if facility.municipality_id and facility.municipality.name_nl not in facility.name:
+        place += f", {facility.municipality.name_nl}"
+    noun = _RESOURCE_NOUN_NL.get(obj.kind, obj.get_kind_display())
+    facts = []
+    if obj.is_leasable:
+        size = f" van {_area_nl(obj.floor_area_m2)}" if obj.floor_area_m2 else ""
+        facts.append(f"{noun}{size} te huur per maand in {place}.")
+        if facility.kind == FacilityKind.BUSINESS_CENTRE:
+            stay = (
+                f" (maximaal {facility.starter_max_stay_months} maanden)"
+                if facility.starter_max_stay_months
+                else ""
+            )
+            facts.append(f"Voor starters en jonge bedrijven{stay}.")
+        if obj.monthly_price is not None:
+            facts.append(f"Huurprijs {_euro_nl(obj.monthly_price)} per maand.")
+    if obj.is_bookable:
+        places = f" ({obj.capacity} plaatsen)" if obj.capacity > 1 else ""
+        verb = "Ook" if obj.is_leasable else f"{noun}{places} in {place},"
+        facts.append(f"{verb} te boeken per uur of dagdeel.")
+        if obj.sme_hour is not None:
+            facts.append(f"KMO-tarief {_euro_nl(obj.sme_hour)} per uur.")
+        elif obj.standard_hour is not None:
+            facts.append(f"Tarief {_euro_nl(obj.standard_hour)} per uur.")
+        if obj.operator_required:
+            facts.append("Altijd met een operator van de faciliteit.")
+        if obj.required_certificate:
+            facts.append(f"Zelfstandig gebruik na: {obj.required_certificate}.")
+    if not facts:
+        facts.append(f"{noun} in {place}.")
+    return "\n\n".join(p for p in (obj.description.strip(), " ".join(facts)) if p)
+
+
+def sync_offering(obj, actor=None, resources: bool = True):
     """Create or update the catalogue offering of a facility or resource (same id, operator as
-    provider) so the catalogue and the matching engine know it."""
+    provider) so the catalogue and the matching engine know it.
+
+    Nothing is saved when nothing changed (the matching index is not disturbed). A facility's
+    sync also brings the offerings of its resources in step (its name is in their titles, and
+    closing it archives them), unless `resources` is False.
+    """
     from schakel.catalog import services as catalog_services
     from schakel.catalog.models import Offering
 
@@ -1108,25 +1194,29 @@ def sync_offering(obj, actor=None):
     offering = obj.offering or Offering.objects.filter(external_id=obj.external_id).first()
     before = audit.snapshot(offering) if offering else None
     if offering is None:
-        offering = Offering(external_id=obj.external_id)
+        offering = Offering(external_id=obj.external_id, source=GENERATED_SOURCE)
     offering.kind = offering_kind_for(obj)
     offering.provider = facility.operator
-    if isinstance(obj, Resource):
-        title = f"{obj.name} ({facility.name})"
-    else:
-        title = obj.name
-    if not offering.title_nl:
-        offering.title_nl = title[:300]
-    if not offering.description_nl and not offering.description_en:
-        offering.description_nl = obj.description or facility.description or title
+    generated = offering.source == GENERATED_SOURCE
+    if generated or not offering.title_nl:
+        offering.title_nl = offering_title(obj)
+    if generated or not (offering.description_nl or offering.description_en):
+        offering.description_nl = offering_description(obj)
     if facility.municipality_id and not offering.municipality_id:
         offering.municipality_id = facility.municipality_id
     offering.is_archived = not (obj.is_active and facility.is_active)
     with transaction.atomic():
-        catalog_services.save_offering(offering, actor, before)
+        if before is None or audit.snapshot(offering) != before:
+            catalog_services.save_offering(offering, actor, before)
         if obj.offering_id != offering.pk:
             type(obj).objects.filter(pk=obj.pk).update(offering=offering)
             obj.offering = offering
+        if resources and isinstance(obj, Facility):
+            for resource in facility.resources.filter(offering__isnull=False).select_related(
+                "offering"
+            ):
+                resource.facility = facility
+                sync_offering(resource, actor)
     return offering
 
 
