@@ -51,11 +51,16 @@ def send_lease_warnings(today=None) -> int:
     return count
 
 
-@job_handler(DAILY_JOB)
-def daily(job):
+def run_daily() -> dict:
+    """The day's work: the job and `schakel facilities daily` both run this."""
     from schakel.facilities import services
 
     completed = services.complete_past_bookings()
     warned = send_lease_warnings()
     told = services.tell_managers_units_free_soon()
     return {"completed": completed, "lease_warnings": warned, "units_free": told}
+
+
+@job_handler(DAILY_JOB)
+def daily(job):
+    return run_daily()

@@ -293,6 +293,20 @@ def test_the_daily_job_includes_the_units_coming_free(now, centre, centre_manage
     assert OutgoingEmail.objects.filter(subject__contains="02/05/2026").count() == 2
 
 
+def test_the_daily_command_tells_about_units_coming_free(now, centre, centre_manager, company_a):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    lease(unit(centre, "2.01"), company_a, day(-100), day(60))
+    out = StringIO()
+
+    call_command("facilities", "daily", stdout=out)
+
+    assert "1 units coming free told to their managers" in out.getvalue()
+    assert OutgoingEmail.objects.filter(subject__contains="02/05/2026").count() == 2
+
+
 # --- company users ----------------------------------------------------------------------
 
 

@@ -1,8 +1,9 @@
 """`schakel facilities daily|sync-catalogue`: the facilities' periodic work from the command line.
 
-- `daily`: complete confirmed bookings that ended, and e-mail the warnings about leases and
-  maximum stays ending within each centre's warning window (run it once a day, or queue the
-  `facilities.daily` job);
+- `daily`: complete confirmed bookings that ended, e-mail the warnings about leases and
+  maximum stays ending within each centre's warning window, and tell centre managers which units
+  come free within 90 days, with their first candidates, once per lease (run it once a day, or
+  queue the `facilities.daily` job);
 - `sync-catalogue`: make every facility and every resource (machines, units, berths, rooms,
   desks...) an offering of the catalogue: missing offerings are created, the others brought in
   step, unchanged ones left alone; safe to run again. The matching engine learns about them
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from schakel.facilities import services
-from schakel.facilities.jobs import send_lease_warnings
+from schakel.facilities.jobs import run_daily
 from schakel.facilities.models import Facility, Resource
 
 
@@ -30,11 +31,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["action"] == "daily":
-            completed = services.complete_past_bookings()
-            warned = send_lease_warnings()
+            done = run_daily()
             self.stdout.write(
-                _("%(completed)s bookings completed, %(warned)s lease warnings queued.")
-                % {"completed": completed, "warned": warned}
+                _(
+                    "%(completed)s bookings completed, %(warned)s lease warnings queued, "
+                    "%(told)s units coming free told to their managers."
+                )
+                % {
+                    "completed": done["completed"],
+                    "warned": done["lease_warnings"],
+                    "told": done["units_free"],
+                }
             )
             return
         counts = self.sync_catalogue(
