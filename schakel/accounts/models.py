@@ -159,7 +159,10 @@ class ApiToken(models.Model):
         """Create a token and return it with the raw key, which is shown only once."""
         # A fixed, letter-first prefix: keys are recognisable in logs and secret
         # scanners, and never start with "-" (which a command line reads as an option).
-        raw = "sch_" + secrets.token_urlsafe(32)
+        body = secrets.token_urlsafe(32)
+        while body.startswith("-"):  # the prefix is typed as a command argument (revoke)
+            body = secrets.token_urlsafe(32)
+        raw = "sch_" + body
         token = cls.objects.create(
             user=user, name=name, prefix=raw[4:12], key_hash=_hash_token(raw)
         )

@@ -182,3 +182,10 @@ def test_bad_tokens_are_refused(db, header):
     response = client.get("/api/v1/organisations/")
     # then
     assert response.status_code == 401
+
+
+def test_no_prefix_starts_like_a_command_line_option(staff_user):
+    # (one key in 64 would start with "-", which `schakel token revoke` would read as an option)
+    prefixes = [ApiToken.issue(staff_user)[0].prefix for _ in range(300)]
+
+    assert not [prefix for prefix in prefixes if prefix.startswith("-")]
