@@ -73,37 +73,6 @@ def is_public_holiday(day: dt.date) -> bool:
     return day in belgian_public_holidays(day.year)
 
 
-def merge(intervals: list[Interval]) -> list[Interval]:
-    """Sort and join intervals that overlap or touch."""
-    merged: list[Interval] = []
-    for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def subtract(intervals: list[Interval], holes: list[Interval]) -> list[Interval]:
-    """`intervals` minus `holes` (both sorted and merged)."""
-    result = []
-    j = 0
-    for start, end in intervals:
-        current = start
-        while j < len(holes) and holes[j][1] <= current:
-            j += 1
-        k = j
-        while k < len(holes) and holes[k][0] < end:
-            if holes[k][0] > current:
-                result.append((current, holes[k][0]))
-            current = max(current, holes[k][1])
-            k += 1
-        if current < end:
-            result.append((current, end))
-    return result
-
-
 @dataclass
 class Schedule:
     """The weekly opening intervals and closed days of one resource, loaded once."""
@@ -395,7 +364,7 @@ def clip(starts: np.ndarray, ends: np.ndarray, low: float, high: float):
 
 
 def merge_arrays(starts: np.ndarray, ends: np.ndarray):
-    """Join periods that overlap or touch (as `merge`)."""
+    """Join periods that overlap or touch."""
     if len(starts) == 0:
         return starts, ends
     order = np.argsort(starts, kind="stable")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from schakel.core.validators import normalize_enterprise_number
 from schakel.facilities.models import (
+    TARIFF_FIELDS,
     UNIT_KINDS,
     Facility,
     OpeningHours,
@@ -311,6 +312,51 @@ class FacilityForm(forms.ModelForm):
         style(self)
 
 
+# The resource form's fields, in this order as fieldsets on the page.
+RESOURCE_FIELD_GROUPS = (
+    (
+        _("Description"),
+        (
+            "kind",
+            "name",
+            "external_id",
+            "description",
+            "specifications",
+            "photo_url",
+            "is_active",
+        ),
+    ),
+    (
+        _("Use"),
+        (
+            "is_bookable",
+            "is_leasable",
+            "capacity",
+            "requires_approval",
+            "operator_required",
+            "required_certificate",
+        ),
+    ),
+    (
+        _("Tariffs (EUR, excl. VAT)"),
+        TARIFF_FIELDS,
+    ),
+    (_("Units leased by the month"), ("floor_area_m2", "monthly_price")),
+    (
+        _("Booking rules"),
+        (
+            "setup_minutes",
+            "cleanup_minutes",
+            "min_booking_minutes",
+            "max_booking_hours",
+            "booking_horizon_days",
+            "free_cancellation_hours",
+            "late_cancellation_percent",
+        ),
+    ),
+)
+
+
 class ResourceForm(forms.ModelForm):
     """A resource's description, tariffs and booking rules."""
 
@@ -328,88 +374,8 @@ class ResourceForm(forms.ModelForm):
 
     class Meta:
         model = Resource
-        fields = [
-            "kind",
-            "name",
-            "external_id",
-            "description",
-            "specifications",
-            "photo_url",
-            "is_active",
-            "is_bookable",
-            "is_leasable",
-            "capacity",
-            "requires_approval",
-            "operator_required",
-            "required_certificate",
-            "sme_hour",
-            "standard_hour",
-            "sme_half_day",
-            "standard_half_day",
-            "sme_day",
-            "standard_day",
-            "floor_area_m2",
-            "monthly_price",
-            "setup_minutes",
-            "cleanup_minutes",
-            "min_booking_minutes",
-            "max_booking_hours",
-            "booking_horizon_days",
-            "free_cancellation_hours",
-            "late_cancellation_percent",
-        ]
+        fields = [name for _title, names in RESOURCE_FIELD_GROUPS for name in names]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
-
-    # Shown in this order as fieldsets on the page.
-    GROUPS = (
-        (
-            _("Description"),
-            (
-                "kind",
-                "name",
-                "external_id",
-                "description",
-                "specifications",
-                "photo_url",
-                "is_active",
-            ),
-        ),
-        (
-            _("Use"),
-            (
-                "is_bookable",
-                "is_leasable",
-                "capacity",
-                "requires_approval",
-                "operator_required",
-                "required_certificate",
-            ),
-        ),
-        (
-            _("Tariffs (EUR, excl. VAT)"),
-            (
-                "sme_hour",
-                "standard_hour",
-                "sme_half_day",
-                "standard_half_day",
-                "sme_day",
-                "standard_day",
-            ),
-        ),
-        (_("Units leased by the month"), ("floor_area_m2", "monthly_price")),
-        (
-            _("Booking rules"),
-            (
-                "setup_minutes",
-                "cleanup_minutes",
-                "min_booking_minutes",
-                "max_booking_hours",
-                "booking_horizon_days",
-                "free_cancellation_hours",
-                "late_cancellation_percent",
-            ),
-        ),
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -422,7 +388,7 @@ class ResourceForm(forms.ModelForm):
         style(self)
 
     def groups(self):
-        return [(title, [self[name] for name in names]) for title, names in self.GROUPS]
+        return [(title, [self[name] for name in names]) for title, names in RESOURCE_FIELD_GROUPS]
 
     def clean(self):
         data = super().clean()

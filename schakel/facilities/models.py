@@ -162,6 +162,17 @@ class ResourceKind(models.TextChoices):
 UNIT_KINDS = (ResourceKind.OFFICE, ResourceKind.WORKSHOP, ResourceKind.LAB)
 
 
+# An SME and a standard price per hour, half day and day (EUR, excl. VAT).
+TARIFF_FIELDS = (
+    "sme_hour",
+    "standard_hour",
+    "sme_half_day",
+    "standard_half_day",
+    "sme_day",
+    "standard_day",
+)
+
+
 class ResourceQuerySet(models.QuerySet):
     def visible_to(self, user, action: str = "view"):
         if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -284,17 +295,7 @@ class Resource(TimeStampedModel):
 
     @property
     def has_tariff(self) -> bool:
-        return any(
-            getattr(self, name) is not None
-            for name in (
-                "sme_hour",
-                "standard_hour",
-                "sme_half_day",
-                "standard_half_day",
-                "sme_day",
-                "standard_day",
-            )
-        )
+        return any(getattr(self, name) is not None for name in TARIFF_FIELDS)
 
 
 class OpeningHours(models.Model):

@@ -1258,37 +1258,21 @@ def _check_catalogue_id(obj) -> None:
 
 
 @transaction.atomic
-def save_facility(facility: Facility, actor, before: dict | None = None) -> Facility:
-    """Save a facility edited on screen (new when `before` is None), then its offering."""
-    _check_catalogue_id(facility)
-    facility.full_clean()
-    facility.save()
+def save_for_setup(obj: Facility | Resource, actor, before: dict | None = None):
+    """Save a facility or resource edited on screen (new when `before` is None), audited,
+    then its catalogue offering."""
+    _check_catalogue_id(obj)
+    obj.full_clean()
+    obj.save()
     if before is None:
-        audit.record_create(facility, actor)
+        audit.record_create(obj, actor)
     else:
-        audit.record_update(facility, before, actor)
-    sync_offering(facility, actor)
-    return facility
+        audit.record_update(obj, before, actor)
+    sync_offering(obj, actor)
+    return obj
 
 
-save_facility.alters_data = True
-
-
-@transaction.atomic
-def save_resource(resource: Resource, actor, before: dict | None = None) -> Resource:
-    """Save a resource edited on screen (new when `before` is None), then its offering."""
-    _check_catalogue_id(resource)
-    resource.full_clean()
-    resource.save()
-    if before is None:
-        audit.record_create(resource, actor)
-    else:
-        audit.record_update(resource, before, actor)
-    sync_offering(resource, actor)
-    return resource
-
-
-save_resource.alters_data = True
+save_for_setup.alters_data = True
 
 
 def _end_minutes(closes: dt.time) -> int:

@@ -3,16 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from schakel.facilities.models import Booking, Lease, Resource
-
-TARIFF_FIELDS = (
-    "sme_hour",
-    "standard_hour",
-    "sme_half_day",
-    "standard_half_day",
-    "sme_day",
-    "standard_day",
-)
+from schakel.facilities.models import TARIFF_FIELDS, Booking, Lease, Resource
 
 
 class ResourceSerializer(serializers.ModelSerializer):

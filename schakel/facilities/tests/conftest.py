@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from schakel.facilities.models import (
+    Booking,
     Facility,
     FacilityKind,
     FacilityManager,
@@ -24,6 +25,25 @@ def local(*args) -> dt.datetime:
 
 # Every test runs on Monday 2 March 2026 at 08:00 in Brussels (see the `now` fixture).
 NOW = local(2026, 3, 2, 8, 0)
+
+
+def unpriced_booking(resource, company, start, end, status="confirmed", places=1) -> Booking:
+    """A booking as a bulk load writes it (not saved; no services, no price): for tests about
+    what is stored rather than how it got there."""
+    return Booking(
+        resource=resource,
+        company=company,
+        start=start,
+        end=end,
+        blocked_start=start,
+        blocked_end=end,
+        places=places,
+        exclusive=resource.capacity == 1,
+        status=status,
+        amount_excl_vat=Decimal("0"),
+        amount_incl_vat=Decimal("0"),
+        vat_amount=Decimal("0"),
+    )
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ answer over a long range is the same as the one the pages use, period for period
 
 import datetime as dt
 import json
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -15,9 +14,22 @@ from rest_framework.test import APIClient
 from schakel.facilities import availability
 from schakel.facilities.api import rendering
 from schakel.facilities.models import Booking, BookingStatus, Closure, OpeningHours
-from schakel.facilities.tests.conftest import local
+from schakel.facilities.tests.conftest import local, unpriced_booking
 
 BXL = ZoneInfo("Europe/Brussels")
+
+
+def merge(intervals):
+    """The plain definition: sort, and join intervals that overlap or touch."""
+    merged = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
 
 # Small integer periods: the brute force below walks every unit of time.
 period = st.tuples(st.integers(0, 200), st.integers(1, 40)).map(lambda p: (p[0], p[0] + p[1]))
@@ -39,7 +51,7 @@ def test_merge_arrays_agrees_with_merge(items):
     merged = availability.merge_arrays(*arrays(items))
 
     assert list(zip(*(m.tolist() for m in merged), strict=True)) == [
-        (float(s), float(e)) for s, e in availability.merge(items)
+        (float(s), float(e)) for s, e in merge(items)
     ]
 
 
@@ -141,23 +153,6 @@ def test_closures_and_public_holidays_are_not_open(facility, machine):
     assert days == {dt.date(2026, 4, 9), dt.date(2026, 4, 10)}
 
 
-def _book(resource, company, start, end, status=BookingStatus.CONFIRMED, places=1):
-    return Booking(
-        resource=resource,
-        company=company,
-        start=start,
-        end=end,
-        blocked_start=start,
-        blocked_end=end,
-        places=places,
-        exclusive=resource.capacity == 1,
-        status=status,
-        amount_excl_vat=Decimal("0"),
-        amount_incl_vat=Decimal("0"),
-        vat_amount=Decimal("0"),
-    )
-
-
 def _api_answer(user, resource, start, end):
     client = APIClient()
     client.force_authenticate(user)
@@ -203,7 +198,7 @@ def test_a_year_of_bookings_through_the_api(request, staff_user, company_a, reso
             for hours in ((8, 10), (10, 13)) if n % 3 else ((9, 12),):
                 status = BookingStatus.REQUESTED if n % 4 == 0 else BookingStatus.CONFIRMED
                 rows.append(
-                    _book(
+                    unpriced_booking(
                         resource,
                         company_a,
                         moment.replace(hour=hours[0]),
@@ -242,9 +237,7 @@ def test_a_year_of_bookings_through_the_api(request, staff_user, company_a, reso
                 for p in items
             ]
 
-        assert availability.merge(parsed(body["free"]) + parsed(body["busy"])) == parsed(
-            body["open"]
-        )
+        assert merge(parsed(body["free"]) + parsed(body["busy"])) == parsed(body["open"])
     else:
         assert {b["state"] for b in body["busy"]} == {"full", "partial"}
 
@@ -259,7 +252,7 @@ def test_an_empty_range_answers_empty_lists(staff_user, machine):
 def test_the_next_free_slot_skips_full_days(now, machine, company_a):
     # Monday 2 March 2026 08:00: the machine is booked all day; Tuesday is free.
     Booking.objects.bulk_create(
-        [_book(machine, company_a, local(2026, 3, 2, 8), local(2026, 3, 2, 18))]
+        [unpriced_booking(machine, company_a, local(2026, 3, 2, 8), local(2026, 3, 2, 18))]
     )
 
     start, end = availability.next_free_slot(machine, now)
@@ -273,8 +266,12 @@ def test_places_of_different_widths_stay_valid_json(staff_user, desks, company_a
     desks.save()
     Booking.objects.bulk_create(
         [
-            _book(desks, company_a, local(2026, 3, 3, 9), local(2026, 3, 3, 12), places=10),
-            _book(desks, company_a, local(2026, 3, 3, 11), local(2026, 3, 3, 14), places=2),
+            unpriced_booking(
+                desks, company_a, local(2026, 3, 3, 9), local(2026, 3, 3, 12), places=10
+            ),
+            unpriced_booking(
+                desks, company_a, local(2026, 3, 3, 11), local(2026, 3, 3, 14), places=2
+            ),
         ]
     )
 

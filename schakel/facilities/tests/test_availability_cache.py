@@ -1,15 +1,13 @@
 """The availability cache: database triggers stamp every change to a resource's bookings,
 whatever makes it, and a cached year of bookings is used only under an unchanged stamp."""
 
-from decimal import Decimal
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from schakel.facilities import availability
 from schakel.facilities.models import AvailabilityStamp, Booking, BookingStatus
-from schakel.facilities.tests.conftest import local
+from schakel.facilities.tests.conftest import local, unpriced_booking
 
 
 def stamp(resource) -> int:
@@ -19,18 +17,7 @@ def stamp(resource) -> int:
 
 def booking(resource, company, day, hours=(9, 11), status=BookingStatus.CONFIRMED):
     start, end = local(2026, 3, day, hours[0]), local(2026, 3, day, hours[1])
-    return Booking(
-        resource=resource,
-        company=company,
-        start=start,
-        end=end,
-        blocked_start=start,
-        blocked_end=end,
-        status=status,
-        amount_excl_vat=Decimal("0"),
-        amount_incl_vat=Decimal("0"),
-        vat_amount=Decimal("0"),
-    )
+    return unpriced_booking(resource, company, start, end, status)
 
 
 @pytest.mark.django_db

@@ -184,7 +184,7 @@ def test_saving_a_unit_through_the_services_syncs_its_offering(centre, office, s
     # when
     office.floor_area_m2 = Decimal("30")
     office.monthly_price = Decimal("330.00")
-    services.save_resource(office, staff_user, before)
+    services.save_for_setup(office, staff_user, before)
 
     # then
     office.offering.refresh_from_db()
@@ -200,7 +200,7 @@ def test_closing_a_centre_archives_the_offerings_of_its_units(centre, office, st
 
     # when
     centre.is_active = False
-    services.save_facility(centre, staff_user, before)
+    services.save_for_setup(centre, staff_user, before)
 
     # then
     assert Offering.objects.get(external_id="oc-kortrijk").is_archived is True

@@ -2,7 +2,7 @@
 
 Who: agency staff and administrators set up every facility (and only they add one); a facility
 manager sets up the facilities they manage. Anybody else gets 404, as on the manager's desk.
-The rules and the audit trail live in `services` (`save_facility`, `save_resource`,
+The rules and the audit trail live in `services` (`save_for_setup`,
 `set_opening_hours`, `add_closure`, `remove_closure`).
 """
 
@@ -45,6 +45,18 @@ def _report_errors(form, exc: ValidationError, new: bool) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
+def _saved(request, form, before):
+    """The facility or resource saved from a posted form, or None when the form or a rule of
+    the service refused it (the errors are then on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return services.save_for_setup(form.save(commit=False), request.user, before)
+    except ValidationError as exc:
+        _report_errors(form, exc, new=before is None)
+        return None
+
+
 @login_required
 def facility_list(request):
     facilities = services.facilities_for_setup(request.user)
@@ -76,17 +88,11 @@ def facility_edit(request, pk):
 
 def _facility_form(request, facility: Facility, before):
     form = FacilityForm(request.POST or None, instance=facility, user=request.user)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                facility = services.save_facility(form.save(commit=False), request.user, before)
-            except ValidationError as exc:
-                _report_errors(form, exc, new=before is None)
-            else:
-                messages.success(request, _("Facility saved."))
-                return redirect("facilities:setup_facility", facility.pk)
-        status = 400
+    saved = _saved(request, form, before)
+    if saved:
+        messages.success(request, _("Facility saved."))
+        return redirect("facilities:setup_facility", saved.pk)
+    status = 400 if request.method == "POST" else 200
     context = {"form": form, "facility": facility if facility.pk else None}
     return render(request, "facilities/setup/facility_form.html", context, status=status)
 
@@ -124,17 +130,10 @@ def resource_edit(request, pk, resource_pk):
 
 def _resource_form(request, facility: Facility, resource: Resource, before):
     form = ResourceForm(request.POST or None, instance=resource)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                resource = services.save_resource(form.save(commit=False), request.user, before)
-            except ValidationError as exc:
-                _report_errors(form, exc, new=before is None)
-            else:
-                messages.success(request, _("Resource saved."))
-                return redirect("facilities:setup_resources", facility.pk)
-        status = 400
+    if _saved(request, form, before):
+        messages.success(request, _("Resource saved."))
+        return redirect("facilities:setup_resources", facility.pk)
+    status = 400 if request.method == "POST" else 200
     context = {"facility": facility, "resource": resource if resource.pk else None, "form": form}
     return render(request, "facilities/setup/resource_form.html", context, status=status)
 
