@@ -18,7 +18,6 @@ import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -29,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from schakel.core import audit, outbox
 from schakel.core.models import AuditEvent
+from schakel.core.outbox import absolute_url
 from schakel.facilities import availability, pricing
 from schakel.facilities.models import (
     ACTIVE_STATUSES,
@@ -88,10 +88,6 @@ def field_error(field_name: str, message, code: str) -> ValidationError:
 
 
 # --- e-mail ---------------------------------------------------------------------------
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def queue_email(to, subject, template: str, context: dict, language="nl", booking=None):

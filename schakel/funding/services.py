@@ -12,7 +12,6 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -25,6 +24,7 @@ from schakel.catalog import services as catalog_services
 from schakel.catalog.models import Offering, OfferingKind
 from schakel.core import audit, outbox
 from schakel.core.models import AuditEvent
+from schakel.core.outbox import absolute_url
 from schakel.funding import deminimis, ledger
 from schakel.funding.eligibility import reasons_not_eligible
 from schakel.funding.ledger import LedgerError, eur
@@ -78,10 +78,6 @@ def _status_event(application: Application, old: str, new: str, actor, message: 
 
 # ---------------------------------------------------------------------------------------
 # E-mail through the worker
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def queue_email(user, subject, template: str, context: dict, about=None):
